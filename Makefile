@@ -1,0 +1,30 @@
+# fundscope: `make demo` and `make test` set everything up from a bare Python.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= data/demo
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+
+.PHONY: demo test bench eval train clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/fundscope ingest corpus/samples --data $(DATA)
+	$(BIN)/fundscope query "select kind, count(*) as documents, sum(n_pages) as pages from documents group by kind order by kind" --data $(DATA)
+	$(BIN)/fundscope query "select d.title, c.funding_mode, round(c.p_direct_fund, 2) as p_direct, string_agg(distinct m.value, ' ') filter (where m.label = 'country') as countries from documents d join classifications c using (doc_id) left join mentions m using (doc_id) group by all order by d.title" --data $(DATA)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) data .prefect

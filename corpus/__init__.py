@@ -1,0 +1,1 @@
+"""fundscope: corpus package."""

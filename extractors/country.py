@@ -1,0 +1,147 @@
+"""Country mentions: names, aliases and demonyms normalised to ISO 3166-1 alpha-3."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pycountry
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from extractors.base import RuleComponent, longest_first, read_records
+
+
+def pycountry_records(excluded: set[str]) -> list[dict]:
+    """Official, short and common names of every ISO 3166-1 entry not in `excluded`."""
+    records = []
+    for entry in pycountry.countries:
+        if entry.alpha_3 in excluded:
+            continue
+        for attr in ("name", "official_name", "common_name"):
+            name = getattr(entry, attr, None)
+            if not name or "," in name or "(" in name:
+                continue
+            if name.startswith("the "):
+                name = name[4:]
+            records.append({"pattern": name, "id": entry.alpha_3})
+    return records
+
+
+@Language.factory(
+    "fundscope_country",
+    default_config={"spans_key": "country", "patterns_path": None, "use_pycountry": True},
+)
+def make_country(nlp: Language, name: str, spans_key: str, patterns_path: str | None,
+                 use_pycountry: bool) -> "CountryFinder":
+    """Build the country component (patterns load in `initialize`)."""
+    return CountryFinder(nlp, name, spans_key=spans_key, patterns_path=patterns_path,
+                         use_pycountry=use_pycountry)
+
+
+class CountryFinder(RuleComponent):
+    """Finds countries named, aliased ("U.K.") or referred to by demonym ("Japanese").
+
+    Writes `doc.spans["country"]`; each span has `Span._.value` = ISO3 code.
+    Records in extractors/data/countries_aliases.jsonl (merged with pycountry names
+    when `use_pycountry`): `{"pattern", "id"}` names, `"block": true` phrases that
+    veto any country inside them (New Mexico, Latin America), `"person_name": true`
+    names dropped next to a personal name or title, `"state_lookalike": true` names
+    (Georgia) dropped in a text naming two or more US states (`kind` "us_state"),
+    `"language": true` demonyms dropped before "language"/"version", and `kind`
+    "honorific" / "exclude" (ISO3 codes of dependent territories left out of
+    pycountry's list) / "menu_separator" (3+ countries joined only by these, as in a
+    site's country menu, are boilerplate and dropped). Names match case-sensitively
+    (as written or ALL CAPS); blockers match on lower case.
+
+        nlp.add_pipe("fundscope_country", name="country")
+    """
+
+    default_file = "countries_aliases.jsonl"
+
+    def __init__(self, nlp: Language, name: str, *, spans_key: str, patterns_path: str | None,
+                 use_pycountry: bool = True) -> None:
+        self.use_pycountry = use_pycountry
+        super().__init__(nlp, name, spans_key=spans_key, patterns_path=patterns_path)
+
+    def _load(self, path: Path) -> list[dict]:
+        records = read_records(path)
+        if not self.use_pycountry:
+            return records
+        excluded = {r["id"] for r in records if r.get("kind") == "exclude"}
+        written = {r["pattern"] for r in records if "pattern" in r}
+        extra = [r for r in pycountry_records(excluded) if r["pattern"] not in written]
+        unique = {r["pattern"]: r for r in extra}
+        return records + list(unique.values())
+
+    def _compile(self) -> None:
+        self._names = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self._blocks = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._states = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self._info: dict[int, dict] = {}
+        self._separators = {r["pattern"] for r in self._records if r.get("kind") == "menu_separator"}
+        self._honorifics = {r["pattern"].lower() for r in self._records if r.get("kind") == "honorific"}
+        for record in self._records:
+            if record.get("kind") == "us_state":
+                self._states.add("state", [self.nlp.make_doc(record["pattern"])])
+            if record.get("kind", "name") != "name":
+                continue
+            text = record["pattern"]
+            if record.get("block"):
+                self._blocks.add("block", [self.nlp.make_doc(text)])
+                continue
+            key = self.nlp.vocab.strings.add(text)
+            self._info[key] = record
+            variants = {text, text.upper()}
+            self._names.add(text, [self.nlp.make_doc(v) for v in variants])
+            if record.get("language"):
+                for follower in (" language", "-language", " version", " translation"):
+                    self._blocks.add("block", [self.nlp.make_doc(text + follower)])
+
+    def find(self, doc: Doc) -> list[Span]:
+        """Country spans in reading order, longest match first, vetoes applied."""
+        candidates = [(s, e, self._info[k]) for k, s, e in self._names(doc)]
+        candidates += [(s, e, None) for _, s, e in self._blocks(doc)]
+        found = []
+        kept = longest_first(candidates)
+        state_doc = any(r.get("state_lookalike") for _, _, r in kept) and self._names_us_states(doc)
+        for start, end, record in kept:
+            if record.get("person_name") and self._is_person(doc, start, end):
+                continue
+            if record.get("state_lookalike") and state_doc:
+                continue
+            found.append(self._span(doc, start, end, record["id"]))
+        return self._drop_menus(doc, found)
+
+    def _drop_menus(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """Drop runs of 3+ countries joined only by menu separators ("Japan | Korea | China"): boilerplate."""
+        runs: list[list[Span]] = []
+        for span in spans:
+            if runs and self._is_separator(doc.text[runs[-1][-1].end_char:span.start_char]):
+                runs[-1].append(span)
+            else:
+                runs.append([span])
+        return [span for run in runs if len(run) < 3 for span in run]
+
+    def _is_separator(self, gap: str) -> bool:
+        core = gap.strip()
+        return bool(core) and all(ch in self._separators or ch.isspace() for ch in core)
+
+    def _names_us_states(self, doc: Doc) -> bool:
+        """True when the text names two or more US states, so "Georgia" there is the state too."""
+        return len({doc[s:e].text for _, s, e in self._states(doc)}) >= 2
+
+    def _is_person(self, doc: Doc, start: int, end: int) -> bool:
+        """True when the name stands next to a title or a capitalised name ("Dr Jordan", "Chad Miller")."""
+        if start > 0:
+            prev = doc[start - 1]
+            if prev.text.rstrip(".").lower() in self._honorifics:
+                return True
+            # a capitalised word before it is a first name, unless it opens the sentence as a stop word ("In")
+            if prev.is_title and prev.is_alpha and not (prev.is_sent_start and prev.is_stop):
+                return True
+        if end < len(doc):
+            nxt = doc[end]
+            if nxt.is_title and nxt.is_alpha and not nxt.is_sent_start:
+                return True
+        return False

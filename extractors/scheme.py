@@ -1,0 +1,117 @@
+"""Funding scheme mentions: matching_fund, direct_fund, lead_agency, joint_call."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from extractors.base import RuleComponent, longest_first
+
+
+def cue_regex(terms: list[str]) -> re.Pattern:
+    """One regex finding any of `terms` as whole words in lower-cased text."""
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+@Language.factory(
+    "fundscope_scheme",
+    default_config={"spans_key": "scheme", "patterns_path": None, "country_key": "country"},
+)
+def make_scheme(nlp: Language, name: str, spans_key: str, patterns_path: str | None,
+                country_key: str) -> "SchemeFinder":
+    """Build the scheme component (patterns load in `initialize`)."""
+    return SchemeFinder(nlp, name, spans_key=spans_key, patterns_path=patterns_path, country_key=country_key)
+
+
+class SchemeFinder(RuleComponent):
+    """Finds wording that describes an international funding scheme and names its code.
+
+    Writes `doc.spans["scheme"]`; each span has `Span._.value` = one of matching_fund,
+    direct_fund, lead_agency, joint_call. Records in extractors/data/scheme_patterns.jsonl,
+    span_ruler style: `{"id": code, "pattern": "phrase" | [token dicts]}`; phrases match
+    on lower case unless `"case": "exact"`; `"block": true` phrases veto any overlapping
+    match ("direct costs", "money follows researcher"); `"needs": "international"` phrases
+    ("matching funds", "direct support") count only in a sentence with an international
+    cue (a cue term or a span in `doc.spans[country_key]`, so run after the country
+    component) and no domestic cost-share cue; cue lists are `kind` "cue" records.
+    Token patterns with wildcards are slow, so a token pattern may name `"anchor"`
+    words (one of which it needs) and then runs only on sentences holding one.
+
+        nlp.add_pipe("fundscope_scheme", name="scheme")
+    """
+
+    default_file = "scheme_patterns.jsonl"
+
+    def __init__(self, nlp: Language, name: str, *, spans_key: str, patterns_path: str | None,
+                 country_key: str = "country") -> None:
+        self.country_key = country_key
+        super().__init__(nlp, name, spans_key=spans_key, patterns_path=patterns_path)
+
+    def _compile(self) -> None:
+        self._lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self._tokens = Matcher(self.nlp.vocab)
+        self._anchors = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._unanchored = False
+        self._info: dict[int, dict] = {}
+        cues = {r["name"]: r["terms"] for r in self._records if r.get("kind") == "cue"}
+        self._international = cue_regex(cues.get("international", []) or ["\x00"])
+        self._domestic = cue_regex(cues.get("domestic", []) or ["\x00"])
+        for i, record in enumerate(self._records):
+            if record.get("kind") == "cue":
+                continue
+            label = f"{self.name}:{i}"
+            self._info[self.nlp.vocab.strings.add(label)] = record
+            pattern = record["pattern"]
+            if isinstance(pattern, list):
+                self._tokens.add(label, [pattern], greedy="LONGEST")
+                self._unanchored |= not record.get("anchor")
+                for word in record.get("anchor", []):
+                    self._anchors.add("anchor", [self.nlp.make_doc(word)])
+            elif record.get("case") == "exact":
+                self._exact.add(label, [self.nlp.make_doc(pattern)])
+            else:
+                self._lower.add(label, [self.nlp.make_doc(pattern)])
+
+    def find(self, doc: Doc) -> list[Span]:
+        """Scheme spans in reading order; blockers and the longest match win overlaps."""
+        matches = list(self._lower(doc)) + list(self._exact(doc)) + self._token_matches(doc)
+        candidates = []
+        for key, start, end in matches:
+            record = self._info[key]
+            candidates.append((start, end, None if record.get("block") else record))
+        found = []
+        for start, end, record in longest_first(candidates):
+            if record.get("needs") == "international" and not self._international_sentence(doc, start, end):
+                continue
+            found.append(self._span(doc, start, end, record["id"]))
+        return found
+
+    def _token_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Token-pattern matches, run only on sentences holding an anchor word (wildcards are slow)."""
+        if self._unanchored or not doc.has_annotation("SENT_START"):
+            return list(self._tokens(doc))
+        matches = []
+        seen: set[int] = set()
+        for _, start, _ in self._anchors(doc):
+            sent = doc[start].sent
+            if sent.start in seen:
+                continue
+            seen.add(sent.start)
+            matches += [(key, sent.start + s, sent.start + e) for key, s, e in self._tokens(sent)]
+        return matches
+
+    def _international_sentence(self, doc: Doc, start: int, end: int) -> bool:
+        """True when the sentence around tokens start..end speaks of another country and not of cost-share."""
+        sent = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
+        text = sent.text.lower()
+        if self._domestic.search(text):
+            return False
+        if self._international.search(text):
+            return True
+        countries = doc.spans[self.country_key] if self.country_key in doc.spans else []
+        return any(sent.start <= s.start < sent.end for s in countries)

@@ -1,0 +1,285 @@
+"""The `fundscope` command line: ingest documents, query the tables, inspect one document."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import time
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from flows.prefect_env import configure_environment
+
+app = typer.Typer(
+    help="fundscope: find funding schemes, countries and TRLs in R&D funding documents, "
+    "classify each document as matching-fund, direct-fund or neither, and query the "
+    "results with SQL.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+DATA_HELP = "Data directory holding the parquet tables (created if missing)."
+
+
+def _data_option() -> Any:
+    return typer.Option(Path("data"), "--data", envvar="FUNDSCOPE_DATA", help=DATA_HELP, show_default=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class RichProgress:
+    """Progress bar for an ingest run: documents and pages done, rate and ETA."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.pages = 0
+        self.started = time.perf_counter()
+        self.progress = Progress(
+            TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("docs · {task.fields[pages]} pages · {task.fields[rate]}"),
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            console=console, disable=not enabled, transient=False,
+        )
+        self.task = None
+
+    def start(self, total_docs: int, already_done: int) -> None:
+        self.progress.start()
+        self.task = self.progress.add_task("ingest", total=total_docs, pages=0, rate="")
+
+    def advance(self, docs: int, pages: int) -> None:
+        self.pages += pages
+        done = self.progress.tasks[0].completed + docs if self.task is not None else docs
+        rate = done / max(time.perf_counter() - self.started, 1e-9)
+        if self.task is not None:
+            self.progress.update(self.task, advance=docs, pages=self.pages, rate=f"{rate:.1f} docs/s")
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files and folders to ingest (folders are read recursively; hidden files are skipped)."),
+    data: Path = _data_option(),
+    batch_size: int = typer.Option(100, min=1, help="Documents per Prefect task; one task per batch keeps orchestration cheap."),
+    max_bytes: int = typer.Option(100_000_000, min=1, help="Inputs larger than this many bytes are refused as too_large."),
+    max_pages: int = typer.Option(2000, min=1, help="PDFs with more pages than this are refused as too_large."),
+    strict: bool = typer.Option(False, "--strict", help="Exit with status 1 if any input failed."),
+    local_server: bool = typer.Option(True, "--local-server/--no-local-server", help="Without PREFECT_API_URL, report to a Prefect server running on 127.0.0.1:4200 if one answers (saves the temporary server's start-up)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Ingest documents (PDF, HTML, text, Markdown) into the store, as one Prefect flow run.
+
+    Re-running over the same inputs adds nothing: each input's bytes are hashed and
+    documents already stored are reported as unchanged. A changed file is stored as a
+    new version. Inputs that cannot be read are listed at the end and kept in the
+    `errors` table; they never stop the run.
+    """
+    configure_environment()
+    from flows.prefect_env import choose_api, run_settings
+
+    t0 = time.perf_counter()
+    api = choose_api(local_server)
+    if api is None:
+        console.print("[dim]No Prefect server configured: starting Prefect's temporary server "
+                      "(see README, 'Prefect server', to skip this).[/dim]")
+    from flows import progress
+    from flows.ingest import ingest as ingest_flow
+    from models.errors import ModelFormatError, ModelNotFoundError, ModelVersionError
+
+    bar = RichProgress(enabled=not quiet and sys.stderr.isatty())
+    progress.install(bar)
+    try:
+        with run_settings(api):
+            summary = ingest_flow(paths=list(paths), data_dir=str(data), batch_size=batch_size,
+                                  limits={"max_bytes": max_bytes, "max_pages": max_pages})
+    except (ModelNotFoundError, ModelVersionError, ModelFormatError) as exc:
+        bar.stop()
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
+    finally:
+        bar.stop()
+        progress.install(None)
+    _print_summary(summary, time.perf_counter() - t0, api)
+    if strict and summary.failed:
+        raise typer.Exit(1)
+
+
+def _print_summary(summary: Any, wall: float, api: str | None) -> None:
+    from flows.summary import summary_rows
+
+    table = Table(title=f"fundscope ingest · run {summary.run_id}", show_header=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    for k, v in summary_rows(summary):
+        table.add_row(k, v)
+    table.add_row("wall time incl. start-up", f"{wall:.1f} s")
+    console.print(table)
+    if summary.errors:
+        err = Table(title="Inputs that could not be ingested", show_lines=False)
+        for col in ("source", "stage", "error type", "message"):
+            err.add_column(col, overflow="fold")
+        for row in summary.errors:
+            err.add_row(*row)
+        console.print(err)
+    if api:
+        console.print(f"[dim]Flow run reported to {api}[/dim]")
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help="SQL over the views documents, mentions, classifications, errors (latest version of each source) and their *_all history views."),
+    data: Path = _data_option(),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table for people; csv: header line then rows; json: one array of row objects."),
+) -> None:
+    """Run SQL (DuckDB dialect) against the stored tables and print the result."""
+    from corpus.query import run_query
+    from corpus.store import Store
+
+    if not data.is_dir():
+        console.print(f"[red]{data}: no such data directory[/red] (run `fundscope ingest PATH --data {data}` first)")
+        raise typer.Exit(2)
+    import duckdb
+
+    try:
+        columns, rows = run_query(Store(data), sql)
+    except duckdb.Error as exc:
+        console.print(f"[red]query failed:[/red] {exc}")
+        raise typer.Exit(2)
+    out = sys.stdout
+    if format is Format.json:
+        out.write(json.dumps([dict(zip(columns, r)) for r in rows], default=_json_default, ensure_ascii=False))
+        out.write("\n")
+    elif format is Format.csv:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[_csv_cell(v) for v in r] for r in rows])
+    else:
+        table = Table(show_lines=False)
+        for c in columns:
+            table.add_column(c, overflow="fold")
+        for r in rows:
+            table.add_row(*[_table_cell(v) for v in r])
+        Console().print(table)
+        console.print(f"[dim]{len(rows)} row{'s' if len(rows) != 1 else ''}[/dim]")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, default=_json_default, ensure_ascii=False)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _table_cell(value: Any, limit: int = 200) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@app.command()
+def show(
+    doc_id: str = typer.Argument(..., help="A doc_id, or a unique prefix of one (as printed by `fundscope query`)."),
+    data: Path = _data_option(),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Where to write the HTML page (default: DATA/show/<doc_id>.html)."),
+) -> None:
+    """Write an HTML page of one document with every mention highlighted by label; print its path."""
+    from corpus.query import connect
+    from corpus.store import Store
+    from extractors.display import render_html
+    from extractors.mentions import Mention
+
+    con = connect(Store(data))
+    docs = con.execute("select doc_id, title, text from documents_all where doc_id like ? group by all",
+                       [doc_id + "%"]).fetchall()
+    if len(docs) != 1:
+        console.print(f"[red]{doc_id}: {'no' if not docs else len(docs)} matching documents in {data}[/red]")
+        raise typer.Exit(2)
+    full_id, title, text = docs[0]
+    rows = con.execute("select label, value, text, start, \"end\", sentence, trl_min, trl_max, agency_country "
+                       "from mentions_all where doc_id = ? order by start", [full_id]).fetchall()
+    mentions = [Mention(label=r[0], value=r[1], text=r[2], start=r[3], end=r[4], sentence=r[5],
+                        trl_min=r[6], trl_max=r[7], attrs={"country": r[8]} if r[8] else {}) for r in rows]
+    target = out or data / "show" / f"{full_id}.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render_html(text, mentions, title or full_id), encoding="utf-8")
+    print(target)
+
+
+server_app = typer.Typer(help="Run a Prefect server in the background so ingest runs skip the temporary server's start-up (about 10 s each).", no_args_is_help=True)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("start")
+def server_start(port: int = typer.Option(4200, help="Port on 127.0.0.1; fundscope finds a server on 4200 by itself.")) -> None:
+    """Start `prefect server start` in the background (UI at http://127.0.0.1:PORT)."""
+    configure_environment()
+    from flows.prefect_env import start_local_server
+
+    try:
+        pid, seconds = start_local_server(port)
+    except RuntimeError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1)
+    console.print(f"Prefect server running (pid {pid}, ready in {seconds:.1f} s): UI at http://127.0.0.1:{port}")
+    if port != 4200:
+        console.print(f"Set PREFECT_API_URL=http://127.0.0.1:{port}/api for fundscope to use it.")
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop the server started by `fundscope server start`."""
+    configure_environment()
+    from flows.prefect_env import stop_local_server
+
+    pid = stop_local_server()
+    console.print("no server started by fundscope is recorded" if pid is None else f"stopped Prefect server (pid {pid})")
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Say which Prefect API ingest runs would report to."""
+    configure_environment()
+    from flows.prefect_env import choose_api
+
+    api = choose_api(True)
+    console.print(f"runs report to {api}" if api else "no Prefect server found: each run starts a temporary one")
+    if not api:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    configure_environment()
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""Prefect flow `train`: retrains the funding-mode classifier and rewrites its artifact and model card."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+
+from models import train as steps
+from models.funding_mode import DEFAULT_PATH, FundingModeModel, ModelParams
+
+
+@task(name="load-train-split")
+def load_train_split(train_dir: Path) -> list[steps.LabelledDoc]:
+    """Read the training split."""
+    return steps.load_train(train_dir)
+
+
+@task(name="extract-mentions")
+def extract_mentions(docs: list[steps.LabelledDoc]) -> list[dict[str, Any]]:
+    """Run the spaCy extractors once over a split's texts."""
+    return steps.attach_mentions([d.text for d in docs])
+
+
+@task(name="select-params")
+def select_params(records: list[dict[str, Any]], docs: list[steps.LabelledDoc], seed: int) -> steps.Selection:
+    """Choose C and block weights by stratified CV on the training split, checked on the acceptance documents."""
+    labels = [d.label for d in docs]
+    return steps.select_params(records, labels, steps.load_search_space(), seed, steps.acceptance_records())
+
+
+@task(name="cross-validate")
+def cross_validate(
+    records: list[dict[str, Any]], docs: list[steps.LabelledDoc], params: ModelParams, seed: int
+) -> steps.CVReport:
+    """Out-of-fold metrics of the chosen params, for the model card."""
+    return steps.cross_validate_model(records, docs, params, seed)
+
+
+@task(name="fit-model")
+def fit_model(records: list[dict[str, Any]], docs: list[steps.LabelledDoc], params: ModelParams, seed: int) -> FundingModeModel:
+    """Fit the calibrated pipeline on the whole training split."""
+    return FundingModeModel.fit(records, [d.label for d in docs], params, seed)
+
+
+@task(name="evaluate-test-split")
+def evaluate_test_split(model: FundingModeModel, test_path: Path) -> tuple[list[steps.LabelledDoc], dict[str, Any]]:
+    """Score the frozen model once on the held-out test split."""
+    docs = steps.load_test(test_path)
+    return docs, steps.evaluate(model, steps.attach_mentions([d.text for d in docs]), [d.label for d in docs])
+
+
+@task(name="write-artifact-and-card")
+def write_outputs(summary: dict[str, Any], model: FundingModeModel, selection: steps.Selection,
+                  cv_report: steps.CVReport, train_docs: list[steps.LabelledDoc],
+                  test_docs: list[steps.LabelledDoc], artifact_path: Path, card_path: Path) -> None:
+    """Save the model and render its card."""
+    model.save(artifact_path)
+    steps.write_model_card(card_path, summary, selection, cv_report, train_docs, test_docs)
+
+
+@flow(name="train")
+def train(
+    seed: int = steps.DEFAULT_SEED,
+    train_dir: Path = steps.TRAIN_DIR,
+    test_path: Path = steps.TEST_PATH,
+    artifact_path: Path = DEFAULT_PATH,
+    card_path: Path = steps.CARD_PATH,
+) -> dict[str, Any]:
+    """Select on train by CV, fit, evaluate on test once, write artifact and card; returns the metrics."""
+    train_docs = load_train_split(train_dir)
+    train_records = extract_mentions(train_docs)
+    selection = select_params(train_records, train_docs, seed)
+    cv_report = cross_validate(train_records, train_docs, selection.best, seed)
+    model = fit_model(train_records, train_docs, selection.best, seed)
+    test_docs, test_metrics = evaluate_test_split(model, test_path)
+    seed_prediction = steps.classify_seed_letter(model)
+    summary = steps.summarise(model, selection, cv_report, test_metrics, seed_prediction, train_docs, test_docs)
+    write_outputs(summary, model, selection, cv_report, train_docs, test_docs, artifact_path, card_path)
+    return summary

@@ -1,0 +1,1 @@
+"""fundscope: models package."""

@@ -1,0 +1,51 @@
+"""Agency mentions: canonical acronym as value and the agency's country (None if multinational)."""
+
+from __future__ import annotations
+
+import pytest
+
+CASES = [
+    ("Funded by [JST]{JST} and [JSPS]{JSPS}.", "Japanese acronyms"),
+    ("The [Japan Science and Technology Agency]{JST} ([JST]{JST}) runs [SICORP]{SICORP}.", "full name, acronym, programme"),
+    ("[NEDO]{NEDO} and [AMED]{AMED} co-fund it.", "NEDO and AMED"),
+    ("[UKRI]{UKRI}, [Innovate UK]{Innovate UK} and [EPSRC]{EPSRC} take part.", "UK bodies"),
+    ("[DFG]{DFG}, [BMBF]{BMBF}, [ANR]{ANR} and [CNRS]{CNRS} agree.", "German and French bodies"),
+    ("[NSF]{NSF}, [NRF]{NRF} and [KIAT]{KIAT} sign.", "US and Korean bodies"),
+    ("[NWO]{NWO}, [A*STAR]{A*STAR} and [NRC]{NRC} join.", "Dutch, Singapore and Canadian bodies"),
+    ("[EUREKA]{EUREKA} and [Horizon Europe]{Horizon Europe} fund it.", "multinational programmes"),
+    ("The [Research Council of Lithuania]{LMT} funds it.", "Research Council of Lithuania"),
+    ("Apply to the [japan science and technology agency]{JST}.", "full names match in any case"),
+]
+
+COUNTRY_OF = [
+    ("JST", "JPN"), ("JSPS", "JPN"), ("NEDO", "JPN"), ("AMED", "JPN"), ("SICORP", "JPN"), ("UKRI", "GBR"),
+    ("Innovate UK", "GBR"), ("EPSRC", "GBR"), ("DFG", "DEU"), ("BMBF", "DEU"), ("ANR", "FRA"), ("NSF", "USA"),
+    ("NRF", "KOR"), ("KIAT", "KOR"), ("NWO", "NLD"), ("CNRS", "FRA"), ("A*STAR", "SGP"), ("NRC", "CAN"),
+    ("EUREKA", None), ("Horizon Europe", None),
+]
+
+
+@pytest.mark.parametrize("marked,why", CASES, ids=[c[1] for c in CASES])
+def test_agency_spans(found, marked, why):
+    expected, actual = found(marked, "agency")
+    assert actual == expected
+
+
+@pytest.mark.parametrize("name,country", COUNTRY_OF, ids=[c[0] for c in COUNTRY_OF])
+def test_agency_country(nlp, name, country):
+    doc = nlp(f"The call is run by {name} this year.")
+    (span,) = doc.spans["agency"]
+    assert (span.text, span.start_char, span._.value, span._.agency_country) == (name, 19, name, country)
+
+
+def test_full_name_gives_country_and_agency(nlp):
+    doc = nlp("Japan Science and Technology Agency")
+    assert [(s.text, s.start_char, s.end_char, s._.value) for s in doc.spans["country"]] == [("Japan", 0, 5, "JPN")]
+    assert [(s.text, s.start_char, s.end_char, s._.value, s._.agency_country) for s in doc.spans["agency"]] == [
+        ("Japan Science and Technology Agency", 0, 35, "JST", "JPN")
+    ]
+
+
+def test_acronyms_are_case_sensitive(nlp):
+    doc = nlp("we just need a nsf-like jst")
+    assert [s.text for s in doc.spans["agency"]] == []
