@@ -115,9 +115,10 @@ class CountryFinder(RuleComponent):
 
     def _drop_menus(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """Drop runs of 3+ countries joined only by menu separators ("Japan | Korea | China"): boilerplate."""
+        text = doc.text  # built anew on every access, so read it once
         runs: list[list[Span]] = []
         for span in spans:
-            if runs and self._is_separator(doc.text[runs[-1][-1].end_char:span.start_char]):
+            if runs and self._is_separator(text[runs[-1][-1].end_char:span.start_char]):
                 runs[-1].append(span)
             else:
                 runs.append([span])

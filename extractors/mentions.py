@@ -25,18 +25,20 @@ class Mention:
     attrs: dict[str, Any] = field(default_factory=dict)
 
 
-def sentence_of(span: Span) -> str:
-    """Text of the sentence(s) the span stands in, or the whole text if sentences are unset."""
+def sentence_of(span: Span, text: str, has_sentences: bool = True) -> str:
+    """Text of the sentence(s) the span stands in, or all of `text` (the doc's text) without sentences."""
     doc = span.doc
-    if not doc.has_annotation("SENT_START"):
-        return doc.text
+    if not has_sentences:
+        return text
     first = doc[span.start].sent
     last = doc[span.end - 1].sent
-    return doc.text[first.start_char:last.end_char]
+    return text[first.start_char:last.end_char]
 
 
 def doc_mentions(doc: Doc, labels: tuple[str, ...] = LABELS) -> list[Mention]:
     """All mentions of `doc` in reading order; `doc.text[m.start:m.end] == m.text` always holds."""
+    text = doc.text  # built anew on every access, so read it once
+    has_sentences = doc.has_annotation("SENT_START")  # a scan of the whole doc
     mentions = []
     for label in labels:
         if label not in doc.spans:
@@ -49,10 +51,10 @@ def doc_mentions(doc: Doc, labels: tuple[str, ...] = LABELS) -> list[Mention]:
                 Mention(
                     label=label,
                     value=span._.value,
-                    text=doc.text[span.start_char:span.end_char],
+                    text=text[span.start_char:span.end_char],
                     start=span.start_char,
                     end=span.end_char,
-                    sentence=sentence_of(span),
+                    sentence=sentence_of(span, text, has_sentences),
                     trl_min=span._.trl_min,
                     trl_max=span._.trl_max,
                     attrs=attrs,

@@ -85,8 +85,9 @@ class SchemeFinder(RuleComponent):
             record = self._info[key]
             candidates.append((start, end, None if record.get("block") else record))
         found = []
+        has_sentences = doc.has_annotation("SENT_START")
         for start, end, record in longest_first(candidates):
-            if record.get("needs") == "international" and not self._international_sentence(doc, start, end):
+            if record.get("needs") == "international" and not self._international_sentence(doc, start, has_sentences):
                 continue
             found.append(self._span(doc, start, end, record["id"]))
         return found
@@ -105,9 +106,9 @@ class SchemeFinder(RuleComponent):
             matches += [(key, sent.start + s, sent.start + e) for key, s, e in self._tokens(sent)]
         return matches
 
-    def _international_sentence(self, doc: Doc, start: int, end: int) -> bool:
-        """True when the sentence around tokens start..end speaks of another country and not of cost-share."""
-        sent = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
+    def _international_sentence(self, doc: Doc, start: int, has_sentences: bool) -> bool:
+        """True when the sentence around token `start` speaks of another country and not of cost-share."""
+        sent = doc[start].sent if has_sentences else doc[:]
         text = sent.text.lower()
         if self._domestic.search(text):
             return False

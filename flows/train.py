@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
 
 from models import train as steps
-from models.funding_mode import DEFAULT_PATH, FundingModeModel, ModelParams
+from models.funding_mode import DEFAULT_PATH, FundingModeModel, ModelParams, Prediction
 
 
 @task(name="load-train-split")
@@ -52,6 +51,12 @@ def evaluate_test_split(model: FundingModeModel, test_path: Path) -> tuple[list[
     return docs, steps.evaluate(model, steps.attach_mentions([d.text for d in docs]), [d.label for d in docs])
 
 
+@task(name="classify-seed-letter")
+def classify_seed_letter(model: FundingModeModel) -> Prediction | None:
+    """The fitted model's label for the project's seed letter (None without ../shared)."""
+    return steps.classify_seed_letter(model)
+
+
 @task(name="write-artifact-and-card")
 def write_outputs(summary: dict[str, Any], model: FundingModeModel, selection: steps.Selection,
                   cv_report: steps.CVReport, train_docs: list[steps.LabelledDoc],
@@ -76,7 +81,7 @@ def train(
     cv_report = cross_validate(train_records, train_docs, selection.best, seed)
     model = fit_model(train_records, train_docs, selection.best, seed)
     test_docs, test_metrics = evaluate_test_split(model, test_path)
-    seed_prediction = steps.classify_seed_letter(model)
+    seed_prediction = classify_seed_letter(model)
     summary = steps.summarise(model, selection, cv_report, test_metrics, seed_prediction, train_docs, test_docs)
     write_outputs(summary, model, selection, cv_report, train_docs, test_docs, artifact_path, card_path)
     return summary

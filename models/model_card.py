@@ -123,6 +123,12 @@ def write_model_card(
         "- The four blocks are concatenated with weights (whole-text words 1; the others as chosen by CV), then "
         "multinomial `LogisticRegression` (lbfgs), wrapped in `CalibratedClassifierCV` with temperature "
         f"scaling ({CALIBRATION_FOLDS} stratified folds, `ensemble=False`); temperature scaling keeps each document's top label.",
+        (
+            "- Cross-validation gave the mention block weight 0, so the shipped model does not use the extractor "
+            "features; they stay in the pipeline so a retrain can pick them up when the extractors improve."
+            if params["mention_weight"] == 0
+            else f"- Cross-validation gave the mention block weight {params['mention_weight']}."
+        ),
         "",
         "## Model selection (training split only)",
         "",
