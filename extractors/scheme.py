@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -85,9 +86,16 @@ class SchemeFinder(RuleComponent):
             record = self._info[key]
             candidates.append((start, end, None if record.get("block") else record))
         found = []
-        has_sentences = doc.has_annotation("SENT_START")
-        for start, end, record in longest_first(candidates):
-            if record.get("needs") == "international" and not self._international_sentence(doc, start, has_sentences):
+        kept = longest_first(candidates)
+        has_sentences, country_starts = False, list[int]()
+        if any(record.get("needs") for _, _, record in kept):
+            has_sentences = doc.has_annotation("SENT_START")
+            group = doc.spans[self.country_key] if self.country_key in doc.spans else []
+            country_starts = sorted(span.start for span in group)
+        for start, end, record in kept:
+            if record.get("needs") == "international" and not self._international_sentence(
+                doc, start, has_sentences, country_starts
+            ):
                 continue
             found.append(self._span(doc, start, end, record["id"]))
         return found
@@ -106,7 +114,7 @@ class SchemeFinder(RuleComponent):
             matches += [(key, sent.start + s, sent.start + e) for key, s, e in self._tokens(sent)]
         return matches
 
-    def _international_sentence(self, doc: Doc, start: int, has_sentences: bool) -> bool:
+    def _international_sentence(self, doc: Doc, start: int, has_sentences: bool, country_starts: list[int]) -> bool:
         """True when the sentence around token `start` speaks of another country and not of cost-share."""
         sent = doc[start].sent if has_sentences else doc[:]
         text = sent.text.lower()
@@ -114,5 +122,5 @@ class SchemeFinder(RuleComponent):
             return False
         if self._international.search(text):
             return True
-        countries = doc.spans[self.country_key] if self.country_key in doc.spans else []
-        return any(sent.start <= s.start < sent.end for s in countries)
+        first = bisect_left(country_starts, sent.start)
+        return first < len(country_starts) and country_starts[first] < sent.end

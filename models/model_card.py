@@ -15,7 +15,9 @@ from models.features import FEATURE_NAMES
 from models.funding_mode import CALIBRATION_FOLDS, LABELS
 
 if TYPE_CHECKING:
-    from models.train import CVReport, LabelledDoc, Selection
+    from models.evaluation import CVReport
+    from models.labelled_corpus import LabelledDoc
+    from models.selection import Selection
 
 CARD_NOTES = Path(__file__).resolve().parent / "card_notes.json"
 METRICS_START = "<!-- metrics-json"

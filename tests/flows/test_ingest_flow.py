@@ -115,3 +115,17 @@ def test_one_bad_document_does_not_fail_the_run(prefect_api: str, tmp_path: Path
         str(src / "empty.txt"): "empty",
         str(tmp_path / "missing.pdf"): "not_found",
     }
+
+
+def test_each_run_leaves_a_markdown_summary_artifact(ingested: tuple) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    _, first, second = ingested
+    with get_client(sync_client=True) as client:
+        for summary, expected in ((first, "| documents new | "), (second, "| documents unchanged | ")):
+            artifacts = client.read_artifacts(
+                artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[summary.run_id])))
+            assert [a.type for a in artifacts] == ["markdown"]
+            assert expected in artifacts[0].data
+    assert f"| documents unchanged | {first.stats.new} |" in artifacts[0].data
