@@ -7,7 +7,7 @@ DATA   ?= data/demo
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: demo test bench eval train clean
+.PHONY: demo test bench eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/fundscope ingest corpus/samples --data $(DATA)
 	$(BIN)/fundscope query "select kind, count(*) as documents, sum(n_pages) as pages from documents group by kind order by kind" --data $(DATA)
-	$(BIN)/fundscope query "select d.title, c.funding_mode, round(c.p_direct_fund, 2) as p_direct, string_agg(distinct m.value, ' ') filter (where m.label = 'country') as countries from documents d join classifications c using (doc_id) left join mentions m using (doc_id) group by all order by d.title" --data $(DATA)
+	$(BIN)/fundscope query --file corpus/demo_query.sql --data $(DATA)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -28,3 +28,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) data .prefect
+
+eval: $(STAMP)
+	$(BIN)/python -m flows.evaluate

@@ -43,6 +43,32 @@ def _import_only(env: dict[str, str]) -> float:
     return time.perf_counter() - t0
 
 
+FLOW_FLOOR = """
+import sys, time
+from flows.ingest import ingest
+from flows.prefect_env import run_settings
+from prefect.settings import PREFECT_API_URL, temporary_settings
+src, data, api = sys.argv[1:4]
+with temporary_settings({PREFECT_API_URL: api}):
+    ingest(paths=[src], data_dir=data)  # first: the document is new
+    t0 = time.perf_counter(); ingest(paths=[src], data_dir=data); default = time.perf_counter() - t0
+with run_settings(api):
+    t0 = time.perf_counter(); ingest(paths=[src], data_dir=data); ours = time.perf_counter() - t0
+print(default, ours)
+"""
+
+
+def _flow_floor(env: dict[str, str], work: Path, api: str) -> tuple[float, float]:
+    """Seconds of one unchanged-input flow run in a warm process: Prefect's defaults vs fundscope's."""
+    src = work / "floor"
+    src.mkdir()
+    (src / "call.txt").write_text(DOC, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", FLOW_FLOOR, str(src), str(work / "floor-data"), api],
+                         env=env, check=True, capture_output=True, text=True, cwd=REPO)
+    default, ours = (float(x) for x in out.stdout.split()[-2:])
+    return default, ours
+
+
 def _wait_health(url: str, timeout: float = 120) -> float:
     t0 = time.perf_counter()
     while time.perf_counter() - t0 < timeout:
@@ -83,6 +109,9 @@ def measure(repeats: int = 3) -> list[tuple[str, float, str]]:
             served_env = dict(base, PREFECT_HOME=str(work / "home-client"), PREFECT_API_URL=api)
             served = [_ingest_once(served_env, work, 100 + i) for i in range(repeats)]
             rows.append(("PREFECT_API_URL → running server", statistics.median(served), f"median of {repeats}"))
+            default, ours = _flow_floor(served_env, work, api)
+            rows.append(("one flow run in a warm process, Prefect defaults (heartbeat on)", default, "unchanged input"))
+            rows.append(("one flow run in a warm process, fundscope settings (heartbeat off)", ours, "unchanged input"))
         finally:
             server.terminate()
             server.wait(30)

@@ -87,7 +87,7 @@ class SchemeFinder(RuleComponent):
             candidates.append((start, end, None if record.get("block") else record))
         found = []
         kept = longest_first(candidates)
-        has_sentences, country_starts = False, list[int]()
+        has_sentences, country_starts = False, []
         if any(record.get("needs") for _, _, record in kept):
             has_sentences = doc.has_annotation("SENT_START")
             group = doc.spans[self.country_key] if self.country_key in doc.spans else []

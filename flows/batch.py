@@ -6,7 +6,6 @@ Plain functions: the Prefect tasks in `flows/ingest.py` call them, and tests can
 from __future__ import annotations
 
 import time
-import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -54,30 +53,41 @@ def error_row(source: str, doc_id: str | None, stage: str, error_type: str, mess
 
 
 def load_items(items: list[PlannedItem], limits: Limits, batch: Batch, run_id: str,
+               on_document: Callable[[int, int], None] | None = None,
                ) -> list[tuple[PlannedItem, LoadedDocument]]:
-    """Read and load each item; failures become `errors` rows in `batch`."""
+    """Read and load each item; failures become `errors` rows in `batch`.
+
+    Loading is most of a document's cost, so progress is reported per document here.
+    """
     loaded = []
     for item in items:
-        try:
-            with open(item.path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            batch.errors.append(error_row(item.source, item.doc_id, "load", "read_error",
-                                          f"{item.source}: cannot read: {exc.strerror or exc}",
-                                          run_id, transient=True))
-            continue
-        try:
-            doc = load_bytes(data, item.source, limits=limits)
-        except LoadError as exc:
-            batch.errors.append(error_row(item.source, item.doc_id, "load", exc.error_type,
-                                          f"{item.source}: {exc.message}", run_id, exc.transient))
-            continue
-        except Exception as exc:  # a loader bug must cost one document, not the run
-            batch.errors.append(error_row(item.source, item.doc_id, "load", "internal",
-                                          f"{item.source}: {type(exc).__name__}: {exc}", run_id))
-            continue
-        loaded.append((item, doc))
+        doc = load_one(item, limits, batch, run_id)
+        if doc is not None:
+            loaded.append((item, doc))
+        if on_document:
+            on_document(1, doc.n_pages if doc is not None else 0)
     return loaded
+
+
+def load_one(item: PlannedItem, limits: Limits, batch: Batch, run_id: str) -> LoadedDocument | None:
+    """The loaded document, or None after adding its `errors` row to `batch`."""
+    try:
+        with open(item.path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        batch.errors.append(error_row(item.source, item.doc_id, "load", "read_error",
+                                      f"{item.source}: cannot read: {exc.strerror or exc}",
+                                      run_id, transient=True))
+        return None
+    try:
+        return load_bytes(data, item.source, limits=limits)
+    except LoadError as exc:
+        batch.errors.append(error_row(item.source, item.doc_id, "load", exc.error_type,
+                                      f"{item.source}: {exc.message}", run_id, exc.transient))
+    except Exception as exc:  # a loader bug must cost one document, not the run
+        batch.errors.append(error_row(item.source, item.doc_id, "load", "internal",
+                                      f"{item.source}: {type(exc).__name__}: {exc}", run_id))
+    return None
 
 
 def extract(nlp: Any, texts: list[str], batch_size: int = 32) -> list[Any | Exception]:
@@ -102,7 +112,7 @@ def process_batch(items: list[PlannedItem], *, index: StoreIndex, nlp: Any, mode
 
     batch, stats = Batch(), BatchStats()
     t0 = time.perf_counter()
-    loaded = load_items(items, limits, batch, run_id)
+    loaded = load_items(items, limits, batch, run_id, on_document)
     stats.seconds["load"] += time.perf_counter() - t0
 
     # identical bytes share one extraction, within the batch and with the store
@@ -161,8 +171,6 @@ def process_batch(items: list[PlannedItem], *, index: StoreIndex, nlp: Any, mode
             batch.classifications.append(classification_row(doc_id, pred, model.version, ingested_at))
             stats.modes[pred.funding_mode] += 1
     stats.failed += len(items) - len(loaded)
-    if on_document:
-        on_document(len(items), stats.pages)
     return batch, stats
 
 
@@ -194,8 +202,3 @@ def classification_row(doc_id: str, pred: Any, model_version: str, at: datetime)
         "p_matching_fund": float(pred.p_matching_fund), "p_direct_fund": float(pred.p_direct_fund),
         "p_neither": float(pred.p_neither), "model_version": model_version, "classified_at": at,
     }
-
-
-def format_exception(exc: BaseException) -> str:
-    """One-line description of an exception for an `errors` message."""
-    return "".join(traceback.format_exception_only(type(exc), exc)).strip()

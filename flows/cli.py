@@ -58,6 +58,7 @@ class RichProgress:
         self.task = None
 
     def start(self, total_docs: int, already_done: int) -> None:
+        self.started = time.perf_counter()
         self.progress.start()
         self.task = self.progress.add_task("ingest", total=total_docs, pages=0, rate="")
 
@@ -143,14 +144,24 @@ def _print_summary(summary: Any, wall: float, api: str | None) -> None:
 
 @app.command()
 def query(
-    sql: str = typer.Argument(..., help="SQL over the views documents, mentions, classifications, errors (latest version of each source) and their *_all history views."),
+    sql: Optional[str] = typer.Argument(None, help="SQL over the views documents, mentions, classifications, errors (latest version of each source) and their *_all history views."),
     data: Path = _data_option(),
+    file: Optional[Path] = typer.Option(None, "--file", help="Read the SQL from this file instead of the argument."),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table for people; csv: header line then rows; json: one array of row objects."),
 ) -> None:
     """Run SQL (DuckDB dialect) against the stored tables and print the result."""
     from corpus.query import run_query
     from corpus.store import Store
 
+    if (sql is None) == (file is None):
+        console.print("[red]give the SQL either as the argument or with --file, not both[/red]")
+        raise typer.Exit(2)
+    if file is not None:
+        try:
+            sql = file.read_text(encoding="utf-8")
+        except OSError as exc:
+            console.print(f"[red]{file}: cannot read: {exc.strerror or exc}[/red]")
+            raise typer.Exit(2)
     if not data.is_dir():
         console.print(f"[red]{data}: no such data directory[/red] (run `fundscope ingest PATH --data {data}` first)")
         raise typer.Exit(2)

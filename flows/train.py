@@ -39,6 +39,14 @@ def cross_validate(
     return evaluation.cross_validate_model(records, docs, params, seed)
 
 
+@task(name="cross-validate-by-writer")
+def cross_validate_by_writer(
+    records: list[dict[str, Any]], docs: list[LabelledDoc], params: ModelParams, seed: int
+) -> dict[str, Any]:
+    """Train on one writer's file, test on the other's: a preview of a new writer."""
+    return evaluation.cross_writer_metrics(records, docs, params, seed)
+
+
 @task(name="fit-model")
 def fit_model(records: list[dict[str, Any]], docs: list[LabelledDoc], params: ModelParams, seed: int) -> FundingModeModel:
     """Fit the calibrated pipeline on the whole training split."""
@@ -80,9 +88,12 @@ def train(
     train_records = extract_mentions(train_docs)
     chosen = select_params(train_records, train_docs, seed)
     cv_report = cross_validate(train_records, train_docs, chosen.best, seed)
+    by_writer = cross_validate_by_writer(train_records, train_docs, chosen.best, seed)
     model = fit_model(train_records, train_docs, chosen.best, seed)
     test_docs, test_metrics = evaluate_test_split(model, test_path)
     seed_prediction = classify_seed_letter(model)
-    summary = steps.summarise(model, chosen, cv_report, test_metrics, seed_prediction, train_docs, test_docs)
+    summary = steps.summarise(
+        model, chosen, cv_report, by_writer, test_metrics, seed_prediction, train_docs, test_docs
+    )
     write_outputs(summary, model, chosen, cv_report, train_docs, test_docs, artifact_path, card_path)
     return summary

@@ -12,7 +12,7 @@ from sklearn.model_selection import cross_val_predict
 
 from models.funding_mode import LABELS, FundingModeModel, ModelParams, build_pipeline, single_threaded_blas
 from models.labelled_corpus import LabelledDoc
-from models.selection import cv_folds
+from models.selection import N_JOBS, cv_folds
 
 
 @dataclass
@@ -53,7 +53,12 @@ def cross_validate_model(
     labels = [d.label for d in docs]
     with single_threaded_blas():
         raw = cross_val_predict(
-            build_pipeline(params, seed), list(records), labels, cv=cv_folds(labels, seed), method="predict_proba"
+            build_pipeline(params, seed),
+            list(records),
+            labels,
+            cv=cv_folds(labels, seed),
+            method="predict_proba",
+            n_jobs=N_JOBS,
         )
     classes = sorted(LABELS)  # cross_val_predict orders columns like classes_
     order = [classes.index(label) for label in LABELS]
@@ -66,6 +71,23 @@ def cross_validate_model(
     ]
     loss = round(float(log_loss(labels, raw, labels=classes)), 4)
     return CVReport(classification_metrics(labels, pred), loss, errors)
+
+
+def cross_writer_metrics(
+    records: Sequence[Mapping[str, Any]], docs: Sequence[LabelledDoc], params: ModelParams, seed: int
+) -> dict[str, Any]:
+    """Train on one training file, predict the other: each file is one writer's genres, so this estimates a new writer."""
+    files = sorted({d.file for d in docs})
+    if len(files) < 2:
+        return {}
+    files_of = np.array([d.file for d in docs])
+    folds = [(np.flatnonzero(files_of != f), np.flatnonzero(files_of == f)) for f in files]
+    labels = [d.label for d in docs]
+    with single_threaded_blas():
+        # Temperature scaling keeps the top label, so the uncalibrated pipeline gives the same predictions.
+        pipeline = build_pipeline(params, seed, calibrated=False)
+        pred = cross_val_predict(pipeline, list(records), labels, cv=folds, n_jobs=N_JOBS)
+    return classification_metrics(labels, list(pred))
 
 
 def evaluate(model: FundingModeModel, records: Sequence[Mapping[str, Any]], labels: Sequence[str]) -> dict[str, Any]:

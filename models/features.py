@@ -26,7 +26,7 @@ FEATURE_NAMES = (
 )
 
 
-def _field(mention: Any, name: str) -> Any:
+def field_of(mention: Any, name: str) -> Any:
     """Read `name` from a Mention object or from a plain dict row of the mentions table."""
     if isinstance(mention, Mapping):
         return mention.get(name)
@@ -35,7 +35,7 @@ def _field(mention: Any, name: str) -> Any:
 
 def _agency_country(mention: Any) -> str | None:
     """ISO3 country an agency mention belongs to, when the extractor recorded one."""
-    attrs = _field(mention, "attrs") or {}
+    attrs = field_of(mention, "attrs") or {}
     country = attrs.get("agency_country") if isinstance(attrs, Mapping) else None
     return country or None
 
@@ -52,35 +52,35 @@ def _home_country(countries: Sequence[str], agency_countries: Sequence[str]) -> 
 
 def mention_features(mentions: Iterable[Any]) -> list[float]:
     """One row of FEATURE_NAMES for one document's mentions (any order; sorted by `start` here)."""
-    rows = sorted(mentions, key=lambda m: (_field(m, "start") or 0))
-    schemes = [m for m in rows if _field(m, "label") == "scheme" and _field(m, "value") in SCHEME_CODES]
-    countries = [m for m in rows if _field(m, "label") == "country"]
-    agencies = [m for m in rows if _field(m, "label") == "agency"]
-    trls = [m for m in rows if _field(m, "label") == "trl"]
+    rows = sorted(mentions, key=lambda m: (field_of(m, "start") or 0))
+    schemes = [m for m in rows if field_of(m, "label") == "scheme" and field_of(m, "value") in SCHEME_CODES]
+    countries = [m for m in rows if field_of(m, "label") == "country"]
+    agencies = [m for m in rows if field_of(m, "label") == "agency"]
+    trls = [m for m in rows if field_of(m, "label") == "trl"]
 
-    scheme_counts = Counter(_field(m, "value") for m in schemes)
-    country_codes = [_field(m, "value") for m in countries]
+    scheme_counts = Counter(field_of(m, "value") for m in schemes)
+    country_codes = [field_of(m, "value") for m in countries]
     agency_codes = [c for c in (_agency_country(m) for m in agencies) if c]
     home = _home_country(country_codes, agency_codes)
 
     # Sentences that name a country other than the home one, directly or through an agency.
     foreign_sentences: set[Hashable] = set()
     for mention in countries:
-        if _field(mention, "value") != home:
-            foreign_sentences.add(_field(mention, "sentence"))
+        if field_of(mention, "value") != home:
+            foreign_sentences.add(field_of(mention, "sentence"))
     for mention in agencies:
         code = _agency_country(mention)
         if code and code != home:
-            foreign_sentences.add(_field(mention, "sentence"))
+            foreign_sentences.add(field_of(mention, "sentence"))
 
     def with_foreign(code: str) -> int:
-        return sum(1 for m in schemes if _field(m, "value") == code and _field(m, "sentence") in foreign_sentences)
+        return sum(1 for m in schemes if field_of(m, "value") == code and field_of(m, "sentence") in foreign_sentences)
 
     def one_hot(code: str | None) -> list[float]:
         return [1.0 if code == c else 0.0 for c in SCHEME_CODES]
 
-    first = _field(schemes[0], "value") if schemes else None
-    last = _field(schemes[-1], "value") if schemes else None
+    first = field_of(schemes[0], "value") if schemes else None
+    last = field_of(schemes[-1], "value") if schemes else None
     n_matching, n_direct = scheme_counts["matching_fund"], scheme_counts["direct_fund"]
     direct_share = n_direct / (n_direct + n_matching) if n_direct + n_matching else 0.5
 
@@ -88,7 +88,7 @@ def mention_features(mentions: Iterable[Any]) -> list[float]:
         *(float(scheme_counts[code]) for code in SCHEME_CODES),
         float(len(set(country_codes))),
         float(len(countries)),
-        float(len({_field(m, "value") for m in agencies})),
+        float(len({field_of(m, "value") for m in agencies})),
         float(len(agencies)),
         float(len(trls)),
         float(with_foreign("matching_fund")),

@@ -25,7 +25,7 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from threadpoolctl import threadpool_limits
 
 from models.errors import ModelFormatError, ModelNotFoundError, ModelVersionError
-from models.features import MentionFeatures
+from models.features import MentionFeatures, field_of
 from models.funding_sentences import record_funding_text
 
 LABELS = ("matching_fund", "direct_fund", "neither")
@@ -124,10 +124,21 @@ def build_pipeline(params: ModelParams, seed: int, calibrated: bool = True) -> P
     return Pipeline([("features", build_features(params)), ("classifier", classifier)])
 
 
-def training_fingerprint(texts: Sequence[str], labels: Sequence[str], params: ModelParams, seed: int) -> str:
-    """sha256 over the training texts, labels, params and seed: names the exact training run."""
+def training_fingerprint(
+    records: Sequence[Mapping[str, Any]], labels: Sequence[str], params: ModelParams, seed: int
+) -> str:
+    """sha256 over the training texts, their mentions, labels, params and seed: names the exact training run."""
     payload = json.dumps(
-        {"texts": list(texts), "labels": list(labels), "params": asdict(params), "seed": seed},
+        {
+            "texts": [r["text"] for r in records],
+            "mentions": [
+                [[field_of(m, k) for k in ("label", "value", "start", "end")] for m in r.get("mentions") or []]
+                for r in records
+            ],
+            "labels": list(labels),
+            "params": asdict(params),
+            "seed": seed,
+        },
         ensure_ascii=False,
         sort_keys=True,
     )
@@ -158,7 +169,7 @@ class FundingModeModel:
         pipeline = build_pipeline(params, seed)
         with single_threaded_blas():
             pipeline.fit(list(records), list(labels))
-        fingerprint = training_fingerprint([r["text"] for r in records], labels, params, seed)
+        fingerprint = training_fingerprint(records, labels, params, seed)
         day = (today or dt.datetime.now(dt.timezone.utc).date()).strftime("%Y%m%d")
         return cls(pipeline, f"fm-{fingerprint[:12]}-{day}", params, seed, fingerprint)
 

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 CARD_NOTES = Path(__file__).resolve().parent / "card_notes.json"
 METRICS_START = "<!-- metrics-json"
 METRICS_END = "-->"
-CARD_METRIC_KEYS = ("model_version", "params", "seed", "n_train", "n_test", "cv", "cv_log_loss", "test", "seed_letter")
+CARD_METRIC_KEYS = (
+    "model_version", "params", "seed", "n_train", "n_test", "cv", "cv_log_loss", "cv_by_writer", "test", "seed_letter"
+)
 
 
 def _metrics_table(metrics: dict[str, Any]) -> list[str]:
@@ -36,6 +38,20 @@ def _metrics_table(metrics: dict[str, Any]) -> list[str]:
     for label, row in zip(LABELS, metrics["confusion"]):
         lines.append(f"| {label} | " + " | ".join(str(v) for v in row) + " |")
     return lines
+
+
+def _by_writer_section(metrics: dict[str, Any]) -> list[str]:
+    if not metrics:
+        return []
+    return [
+        "## Cross-writer check (training split)",
+        "",
+        "Each training file is one writer's genres. Training on one file and predicting the other (and the reverse) "
+        "previews how the model meets a writer and genres it has not seen, which is the test split's situation:",
+        "",
+        *_metrics_table(metrics),
+        "",
+    ]
 
 
 def _acceptance_text(selection: Selection) -> str:
@@ -141,6 +157,8 @@ def write_model_card(
         "",
         _acceptance_text(selection),
         "",
+        notes["development"],
+        "",
         "| C | char weight | money-sentence weight | mention weight | CV macro-F1 (mean ± sd) |",
         "|---|---|---|---|---|",
         *(
@@ -154,6 +172,7 @@ def write_model_card(
         "",
         f"Out-of-fold log loss of the calibrated probabilities: {summary['cv_log_loss']:.4f}.",
         "",
+        *_by_writer_section(summary["cv_by_writer"]),
         "## Test metrics (held-out split)",
         "",
         *_metrics_table(summary["test"]),

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
@@ -28,6 +29,7 @@ from models.funding_mode import (
 SEARCH_SPACE = Path(__file__).resolve().parent / "search_space.json"
 ACCEPTANCE = Path(__file__).resolve().parent / "acceptance.json"  # paths relative to the shared folder
 CV_FOLDS = 5
+N_JOBS = 2  # folds run in parallel worker processes; results do not depend on it
 
 
 @dataclass
@@ -108,35 +110,38 @@ def _apply_acceptance(
     selection.accepted = False
 
 
-def _cv_scores(records: list[Mapping[str, Any]], y: np.ndarray, grid: Sequence[ModelParams], seed: int) -> Selection:
-    fold_blocks = []
-    # Block weights only scale columns, so each fold's features are fitted once and reweighted per candidate.
-    features = build_features(ModelParams())
-    for train_idx, valid_idx in cv_folds(list(y), seed):
-        fitted = [
-            (name, clone(block).fit([records[i] for i in train_idx], y[train_idx]))
-            for name, block in features.transformer_list
-        ]
-        blocks = {
-            name: (
-                sp.csr_matrix(block.transform([records[i] for i in train_idx])),
-                sp.csr_matrix(block.transform([records[i] for i in valid_idx])),
-            )
-            for name, block in fitted
-        }
-        fold_blocks.append((train_idx, valid_idx, blocks))
-
+def _fold_scores(
+    records: list[Mapping[str, Any]],
+    y: np.ndarray,
+    train_idx: np.ndarray,
+    valid_idx: np.ndarray,
+    grid: Sequence[ModelParams],
+    seed: int,
+) -> list[float]:
+    """Macro-F1 of every candidate on one fold."""
+    # Block weights only scale columns, so the fold's features are fitted once and reweighted per candidate.
+    train_records = [records[i] for i in train_idx]
+    valid_records = [records[i] for i in valid_idx]
+    blocks = {}
+    for name, block in build_features(ModelParams()).transformer_list:
+        fitted = clone(block).fit(train_records, y[train_idx])
+        blocks[name] = (sp.csr_matrix(fitted.transform(train_records)), sp.csr_matrix(fitted.transform(valid_records)))
     scores = []
     for params in grid:
         weights = block_weights(params)
-        fold_f1 = []
-        for train_idx, valid_idx, blocks in fold_blocks:
-            x_train = sp.hstack([blocks[n][0] * w for n, w in weights.items()]).tocsr()
-            x_valid = sp.hstack([blocks[n][1] * w for n, w in weights.items()]).tocsr()
-            classifier = build_classifier(params, seed).fit(x_train, y[train_idx])
-            fold_f1.append(f1_score(y[valid_idx], classifier.predict(x_valid), labels=list(LABELS), average="macro"))
-        scores.append((params, float(np.mean(fold_f1)), float(np.std(fold_f1))))
+        x_train = sp.hstack([blocks[n][0] * w for n, w in weights.items()]).tocsr()
+        x_valid = sp.hstack([blocks[n][1] * w for n, w in weights.items()]).tocsr()
+        classifier = build_classifier(params, seed).fit(x_train, y[train_idx])
+        scores.append(f1_score(y[valid_idx], classifier.predict(x_valid), labels=list(LABELS), average="macro"))
+    return scores
+
+
+def _cv_scores(records: list[Mapping[str, Any]], y: np.ndarray, grid: Sequence[ModelParams], seed: int) -> Selection:
+    per_fold = Parallel(n_jobs=N_JOBS)(
+        delayed(_fold_scores)(records, y, train_idx, valid_idx, grid, seed)
+        for train_idx, valid_idx in cv_folds(list(y), seed)
+    )
+    by_candidate = np.asarray(per_fold).T  # rows: candidates in grid order, columns: folds
+    scores = [(params, float(row.mean()), float(row.std())) for params, row in zip(grid, by_candidate)]
     best = max(scores, key=lambda row: row[1])[0]
     return Selection(best, scores)
-
-

@@ -7,7 +7,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from models.evaluation import CVReport, cross_validate_model, evaluate
+from extractors.mentions import doc_mentions
+from extractors.pipeline import get_nlp
+from models.evaluation import CVReport, cross_validate_model, cross_writer_metrics, evaluate
 from models.funding_mode import DEFAULT_PATH, FundingModeModel, Prediction
 from models.labelled_corpus import TEST_PATH, TRAIN_DIR, LabelledDoc, load_test, load_train, text_hashes
 from models.model_card import write_model_card
@@ -21,9 +23,6 @@ DEFAULT_SEED = 7
 
 def attach_mentions(texts: Sequence[str]) -> list[dict[str, Any]]:
     """Run the extractors once over the texts and pair each text with its mentions."""
-    from extractors.mentions import doc_mentions
-    from extractors.pipeline import get_nlp
-
     nlp = get_nlp()
     return [
         {"text": text, "mentions": doc_mentions(doc)}
@@ -49,6 +48,7 @@ def summarise(
     model: FundingModeModel,
     selection: Selection,
     cv_report: CVReport,
+    by_writer: dict[str, Any],
     test_metrics: dict[str, Any],
     seed_prediction: Prediction | None,
     train_docs: Sequence[LabelledDoc],
@@ -63,6 +63,7 @@ def summarise(
         "n_test": len(test_docs),
         "cv": cv_report.metrics,
         "cv_log_loss": cv_report.log_loss,
+        "cv_by_writer": by_writer,
         "test": test_metrics,
         "seed_letter": asdict(seed_prediction) if seed_prediction else None,
         "train_test_overlap": len(text_hashes(train_docs) & text_hashes(test_docs)),
@@ -83,11 +84,13 @@ def run_training(
 
     selection = select_params(train_records, train_labels, load_search_space(), seed, acceptance_records())
     cv_report = cross_validate_model(train_records, train_docs, selection.best, seed)
+    by_writer = cross_writer_metrics(train_records, train_docs, selection.best, seed)
     model = FundingModeModel.fit(train_records, train_labels, selection.best, seed)
     # Model selection is frozen above; the test split is read only from here on.
     test_docs = load_test(test_path)
     test_metrics = evaluate(model, attach_mentions([d.text for d in test_docs]), [d.label for d in test_docs])
-    summary = summarise(model, selection, cv_report, test_metrics, classify_seed_letter(model), train_docs, test_docs)
+    seed_prediction = classify_seed_letter(model)
+    summary = summarise(model, selection, cv_report, by_writer, test_metrics, seed_prediction, train_docs, test_docs)
 
     model.save(artifact_path)
     write_model_card(card_path, summary, selection, cv_report, train_docs, test_docs)

@@ -47,9 +47,7 @@ def _inline_text(element: etree._Element) -> str:
     """Text of `element` without its nested block children; <lb/> counts as a space."""
     parts = [element.text or ""]
     for child in element:
-        if child.tag in _BLOCKS or child.tag in _CONTAINERS:
-            parts.append(" ")
-        elif child.tag == "lb":
+        if child.tag in _BLOCKS or child.tag in _CONTAINERS or child.tag == "lb":
             parts.append(" ")
         else:
             parts.append(_inline_text(child))

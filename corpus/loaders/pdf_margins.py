@@ -55,14 +55,13 @@ def _in_margin(line: Line, page: PageLines) -> bool:
 
 
 def _has_page_number(line: Line) -> bool:
-    """Whether the line is a page number, or starts or ends with one set apart from words."""
-    if is_page_number(line.text):
-        return True
-    if len(line.cells) < 2 or not any(ch.isalpha() for ch in "".join(line.cells[1:-1] + [line.text])):
+    """Whether the line starts or ends with a page number set apart from cells holding words."""
+    if len(line.cells) < 2:
         return False
-    ends = [line.cells[0], line.cells[-1]]
-    others = line.cells[1:] if is_page_number(ends[0]) else line.cells[:-1]
-    return any(is_page_number(cell) for cell in ends) and any(ch.isalpha() for ch in "".join(others))
+    for number, others in ((line.cells[0], line.cells[1:]), (line.cells[-1], line.cells[:-1])):
+        if is_page_number(number) and any(ch.isalpha() for ch in "".join(others)):
+            return True
+    return False
 
 
 def _outermost(page: PageLines) -> list[Line]:

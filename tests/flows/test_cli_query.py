@@ -82,3 +82,15 @@ def test_help_explains_every_option(command: list[str], words: list[str]) -> Non
     assert result.exit_code == 0
     for word in words:
         assert word in result.stdout, word
+
+
+def test_sql_from_a_file_may_start_with_a_comment(data: Path, tmp_path: Path) -> None:
+    sql_file = tmp_path / "q.sql"
+    sql_file.write_text("-- pages per kind\n" + SQL + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["query", "--file", str(sql_file), "--data", str(data), "-f", "csv"])
+    assert result.stdout.splitlines() == ["kind,n,pages", "html,1,1", "pdf,2,5"]
+
+
+def test_sql_argument_and_file_together_are_refused(data: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["query", SQL, "--file", str(tmp_path / "q.sql"), "--data", str(data)])
+    assert result.exit_code == 2

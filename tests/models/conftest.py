@@ -6,17 +6,18 @@ from typing import Any
 
 import pytest
 
-from models import train
+from models.labelled_corpus import LabelledDoc, load_train
+from models.train import attach_mentions
 
 
 @pytest.fixture(scope="session")
-def train_docs() -> list[train.LabelledDoc]:
-    return train.load_train()
+def train_docs() -> list[LabelledDoc]:
+    return load_train()
 
 
 @pytest.fixture(scope="session")
-def train_records(train_docs: list[train.LabelledDoc]) -> list[dict[str, Any]]:
-    return train.attach_mentions([d.text for d in train_docs])
+def train_records(train_docs: list[LabelledDoc]) -> list[dict[str, Any]]:
+    return attach_mentions([d.text for d in train_docs])
 
 
 # Written for these tests; each states its funding mode plainly.
@@ -43,4 +44,4 @@ def hand_written() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def hand_written_records() -> list[dict[str, Any]]:
-    return train.attach_mentions(list(HAND_WRITTEN.values()))
+    return attach_mentions(list(HAND_WRITTEN.values()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import joblib
@@ -10,29 +11,37 @@ import pytest
 import sklearn
 
 from models.errors import ModelFormatError, ModelNotFoundError, ModelVersionError
-from models.funding_mode import DEFAULT_PATH, LABELS, FundingModeModel, ModelParams
+from models.funding_mode import DEFAULT_PATH, LABELS, FundingModeModel, ModelParams, training_fingerprint
 from models.train import SEED_LETTER, attach_mentions
 
 PARAMS = ModelParams(C=10.0, char_weight=1.0, mention_weight=0.05)
 
 
-def test_two_fits_with_the_same_seed_give_identical_probabilities(train_docs, train_records, hand_written_records):
+@pytest.fixture(scope="module")
+def fitted_twice(train_docs, train_records) -> tuple[FundingModeModel, FundingModeModel]:
     labels = [d.label for d in train_docs]
-    first = FundingModeModel.fit(train_records, labels, PARAMS, seed=3)
-    second = FundingModeModel.fit(train_records, labels, PARAMS, seed=3)
+    day = dt.date(2026, 1, 31)
+    return tuple(FundingModeModel.fit(train_records, labels, PARAMS, seed=3, today=day) for _ in range(2))
+
+
+def test_two_fits_with_the_same_seed_give_identical_probabilities(fitted_twice, hand_written_records):
+    first, second = fitted_twice
     assert np.array_equal(first.predict_proba(hand_written_records), second.predict_proba(hand_written_records))
     assert first.version == second.version
 
 
-def test_version_names_the_training_data_params_and_day(train_docs, train_records):
-    import datetime as dt
-
+def test_version_names_the_training_data_params_and_day(fitted_twice, train_docs, train_records):
+    model = fitted_twice[0]
     labels = [d.label for d in train_docs]
-    model = FundingModeModel.fit(train_records, labels, PARAMS, seed=3, today=dt.date(2026, 1, 31))
-    other = FundingModeModel.fit(train_records, labels, ModelParams(C=1.0), seed=3, today=dt.date(2026, 1, 31))
-    assert model.version.startswith("fm-") and model.version.endswith("-20260131")
-    assert len(model.version.split("-")[1]) == 12
-    assert model.version != other.version
+    fingerprint = training_fingerprint(train_records, labels, PARAMS, 3)
+    assert model.version == f"fm-{fingerprint[:12]}-20260131"
+    assert training_fingerprint(train_records, labels, ModelParams(C=1.0), 3) != fingerprint
+    assert training_fingerprint(train_records, labels, PARAMS, 4) != fingerprint
+    flipped = ["neither" if label != "neither" else "direct_fund" for label in labels]
+    assert training_fingerprint(train_records, flipped, PARAMS, 3) != fingerprint
+    # Other extractor output on the same texts is another training run too.
+    without_mentions = [{"text": r["text"], "mentions": []} for r in train_records]
+    assert training_fingerprint(without_mentions, labels, PARAMS, 3) != fingerprint
 
 
 def test_shipped_model_probabilities_sum_to_one(hand_written_records):
@@ -57,8 +66,8 @@ def test_shipped_model_classifies_the_seed_letter_direct_fund():
     assert FundingModeModel.load().predict(record)[0].funding_mode == "direct_fund"
 
 
-def test_empty_input_gives_no_predictions(train_docs, train_records):
-    model = FundingModeModel.fit(train_records, [d.label for d in train_docs], PARAMS, seed=3)
+def test_empty_input_gives_no_predictions():
+    model = FundingModeModel.load()
     assert model.predict([]) == []
     assert model.predict_proba([]).shape == (0, len(LABELS))
 

@@ -1,0 +1,106 @@
+"""`process_batch` without Prefect: one bad document costs that document only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.loaders import Limits
+from corpus.sources import PlannedItem, hash_file
+from corpus.store import StoreIndex
+from extractors.pipeline import get_nlp
+from flows.batch import process_batch
+
+
+@dataclass
+class Pred:
+    funding_mode: str
+    p_matching_fund: float
+    p_direct_fund: float
+    p_neither: float
+
+
+class FixedModel:
+    """Says matching_fund for everything, and raises on texts containing `poison`."""
+
+    version = "fixed-1"
+
+    def __init__(self, poison: str | None = None) -> None:
+        self.poison = poison
+
+    def predict(self, records: list[dict]) -> list[Pred]:
+        if self.poison and any(self.poison in r["text"] for r in records):
+            raise ValueError("poisoned input")
+        return [Pred("matching_fund", 0.7, 0.2, 0.1) for _ in records]
+
+
+class BreakingNlp:
+    """The real pipeline, except that texts containing `poison` raise."""
+
+    def __init__(self, poison: str) -> None:
+        self.nlp = get_nlp()
+        self.poison = poison
+
+    def __call__(self, text: str):
+        if self.poison in text:
+            raise RuntimeError("tokenizer exploded")
+        return self.nlp(text)
+
+    def pipe(self, texts, batch_size: int = 32):
+        for text in texts:
+            yield self(text)
+
+
+def items(tmp_path: Path, texts: dict[str, str]) -> list[PlannedItem]:
+    out = []
+    for name, text in texts.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        doc_id, size = hash_file(str(path))
+        out.append(PlannedItem(name, str(path), doc_id, size))
+    return out
+
+
+TEXTS = {
+    "a.txt": "JST funds Japanese teams and DFG funds German teams at TRL 3.",
+    "b.txt": "Korea pays partners in Chile directly. BOOM",
+    "c.txt": "A domestic call with no partners abroad.",
+}
+
+
+def test_a_document_that_breaks_spacy_becomes_an_extract_error(tmp_path: Path) -> None:
+    batch, stats = process_batch(items(tmp_path, TEXTS), index=StoreIndex(), nlp=BreakingNlp("BOOM"),
+                                 model=FixedModel(), limits=Limits(), run_id="r")
+    assert sorted(d["source"] for d in batch.documents) == ["a.txt", "c.txt"]
+    assert [(e["source"], e["stage"], e["error_type"]) for e in batch.errors] == [("b.txt", "extract", "extract_failed")]
+    assert "tokenizer exploded" in batch.errors[0]["message"]
+    assert (stats.new, stats.failed) == (2, 1)
+    values = {(m["label"], m["value"]) for m in batch.mentions}
+    assert {("country", "JPN"), ("country", "DEU"), ("trl", "3-3")} <= values
+
+
+def test_a_document_that_breaks_the_classifier_keeps_its_mentions(tmp_path: Path) -> None:
+    batch, _ = process_batch(items(tmp_path, TEXTS), index=StoreIndex(), nlp=get_nlp(),
+                             model=FixedModel(poison="BOOM"), limits=Limits(), run_id="r")
+    assert len(batch.documents) == 3
+    assert sorted(c["doc_id"] for c in batch.classifications) == sorted(
+        d["doc_id"] for d in batch.documents if d["source"] != "b.txt")
+    assert [(e["source"], e["error_type"]) for e in batch.errors] == [("b.txt", "classify_failed")]
+
+
+def test_bytes_already_extracted_get_a_document_row_and_nothing_else(tmp_path: Path) -> None:
+    planned = items(tmp_path, TEXTS)
+    index = StoreIndex(doc_ids={planned[0].doc_id})
+    batch, _ = process_batch(planned, index=index, nlp=get_nlp(), model=FixedModel(), limits=Limits(), run_id="r")
+    assert len(batch.documents) == 3
+    assert planned[0].doc_id not in {m["doc_id"] for m in batch.mentions}
+    assert planned[0].doc_id not in {c["doc_id"] for c in batch.classifications}
+
+
+def test_progress_is_reported_per_document(tmp_path: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 broken")
+    planned = items(tmp_path, TEXTS) + [PlannedItem("bad.pdf", str(tmp_path / "bad.pdf"), "x", 15)]
+    process_batch(planned, index=StoreIndex(), nlp=get_nlp(), model=FixedModel(), limits=Limits(),
+                  run_id="r", on_document=lambda d, p: calls.append((d, p)))
+    assert calls == [(1, 1), (1, 1), (1, 1), (1, 0)]
