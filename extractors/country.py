@@ -47,7 +47,8 @@ class CountryFinder(RuleComponent):
     when `use_pycountry`): `{"pattern", "id"}` names, `"block": true` phrases that
     veto any country inside them (New Mexico, Latin America), `"person_name": true`
     names dropped next to a personal name or title, `"state_lookalike": true` names
-    (Georgia) dropped in a text naming two or more US states (`kind` "us_state"),
+    (Georgia) dropped in a text naming two or more US states (`kind` "us_state") or in
+    a sentence naming one and holding a lower-case `kind` "state_noun" ("states"),
     `"language": true` demonyms dropped before "language"/"version", and `kind`
     "honorific" / "exclude" (ISO3 codes of dependent territories left out of
     pycountry's list) / "menu_separator" (3+ countries joined only by these, as in a
@@ -81,6 +82,7 @@ class CountryFinder(RuleComponent):
         self._info: dict[int, dict] = {}
         self._separators = {r["pattern"] for r in self._records if r.get("kind") == "menu_separator"}
         self._honorifics = {r["pattern"].lower() for r in self._records if r.get("kind") == "honorific"}
+        self._state_nouns = {r["pattern"] for r in self._records if r.get("kind") == "state_noun"}
         for record in self._records:
             if record.get("kind") == "us_state":
                 self._states.add("state", [self.nlp.make_doc(record["pattern"])])
@@ -104,11 +106,12 @@ class CountryFinder(RuleComponent):
         candidates += [(s, e, None) for _, s, e in self._blocks(doc)]
         found = []
         kept = longest_first(candidates)
-        state_doc = any(r.get("state_lookalike") for _, _, r in kept) and self._names_us_states(doc)
+        states = self._states(doc) if any(r.get("state_lookalike") for _, _, r in kept) else []
+        state_doc = len({doc[s:e].text for _, s, e in states}) >= 2
         for start, end, record in kept:
             if record.get("person_name") and self._is_person(doc, start, end):
                 continue
-            if record.get("state_lookalike") and state_doc:
+            if record.get("state_lookalike") and (state_doc or self._state_nearby(doc, start, states)):
                 continue
             found.append(self._span(doc, start, end, record["id"]))
         return self._drop_menus(doc, found)
@@ -128,9 +131,15 @@ class CountryFinder(RuleComponent):
         core = gap.strip()
         return bool(core) and all(ch in self._separators or ch.isspace() for ch in core)
 
-    def _names_us_states(self, doc: Doc) -> bool:
-        """True when the text names two or more US states, so "Georgia" there is the state too."""
-        return len({doc[s:e].text for _, s, e in self._states(doc)}) >= 2
+    def _state_nearby(self, doc: Doc, start: int, states: list[tuple[int, int, int]]) -> bool:
+        """True when the sentence holding token `start` names a US state and says "states" ("states such as Georgia and Kansas")."""
+        if not states:
+            return False
+        sent = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
+        if not any(sent.start <= s < sent.end for _, s, _ in states):
+            return False
+        # lower case only, so the "States" of "United States" is no cue (except to open a sentence)
+        return any(t.text in self._state_nouns or (t.is_sent_start and t.lower_ in self._state_nouns) for t in sent)
 
     def _is_person(self, doc: Doc, start: int, end: int) -> bool:
         """True when the name stands next to a title or a capitalised name ("Dr Jordan", "Chad Miller")."""

@@ -39,8 +39,11 @@ class SchemeFinder(RuleComponent):
     ("matching funds", "direct support") count only in a sentence with an international
     cue (a cue term or a span in `doc.spans[country_key]`, so run after the country
     component) and no domestic cost-share cue; cue lists are `kind` "cue" records.
-    Token patterns with wildcards are slow, so a token pattern may name `"anchor"`
-    words (one of which it needs) and then runs only on sentences holding one.
+    `"needs": "country_pair"` token patterns must open with two names joined by a dash
+    or slash ("Japan–France Joint Call"), each a country span or a `country_prefix`
+    cue ("Sino", "Franco"). Token patterns with wildcards are slow, so a token
+    pattern may name `"anchor"` words (one of which it needs) and then runs only on
+    sentences holding one.
 
         nlp.add_pipe("fundscope_scheme", name="scheme")
     """
@@ -62,6 +65,7 @@ class SchemeFinder(RuleComponent):
         cues = {r["name"]: r["terms"] for r in self._records if r.get("kind") == "cue"}
         self._international = cue_regex(cues.get("international", []) or ["\x00"])
         self._domestic = cue_regex(cues.get("domestic", []) or ["\x00"])
+        self._prefixes = {t.lower() for t in cues.get("country_prefix", [])}
         for i, record in enumerate(self._records):
             if record.get("kind") == "cue":
                 continue
@@ -81,24 +85,24 @@ class SchemeFinder(RuleComponent):
     def find(self, doc: Doc) -> list[Span]:
         """Scheme spans in reading order; blockers and the longest match win overlaps."""
         matches = list(self._lower(doc)) + list(self._exact(doc)) + self._token_matches(doc)
-        candidates = []
-        for key, start, end in matches:
-            record = self._info[key]
-            candidates.append((start, end, None if record.get("block") else record))
-        found = []
-        kept = longest_first(candidates)
-        has_sentences, country_starts = False, []
-        if any(record.get("needs") for _, _, record in kept):
+        records = [(start, end, self._info[key]) for key, start, end in matches]
+        has_sentences, countries = False, []
+        if any(record.get("needs") for _, _, record in records):
             has_sentences = doc.has_annotation("SENT_START")
-            group = doc.spans[self.country_key] if self.country_key in doc.spans else []
-            country_starts = sorted(span.start for span in group)
-        for start, end, record in kept:
-            if record.get("needs") == "international" and not self._international_sentence(
+            countries = list(doc.spans[self.country_key]) if self.country_key in doc.spans else []
+        country_starts = sorted(span.start for span in countries)
+        candidates = []
+        for start, end, record in records:
+            # a match whose condition fails is dropped before overlaps are settled, so it hides nothing
+            needs = record.get("needs")
+            if needs == "international" and not self._international_sentence(
                 doc, start, has_sentences, country_starts
             ):
                 continue
-            found.append(self._span(doc, start, end, record["id"]))
-        return found
+            if needs == "country_pair" and not self._country_pair(doc, start, countries):
+                continue
+            candidates.append((start, end, None if record.get("block") else record))
+        return [self._span(doc, start, end, record["id"]) for start, end, record in longest_first(candidates)]
 
     def _token_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """Token-pattern matches, run only on sentences holding an anchor word (wildcards are slow)."""
@@ -113,6 +117,12 @@ class SchemeFinder(RuleComponent):
             seen.add(sent.start)
             matches += [(key, sent.start + s, sent.start + e) for key, s, e in self._tokens(sent)]
         return matches
+
+    def _country_pair(self, doc: Doc, start: int, countries: list[Span]) -> bool:
+        """True when tokens `start` and `start + 2` (either side of a dash) each name a country or a country prefix."""
+        covered = {i for span in countries for i in range(span.start, span.end)}
+        sides = (start, start + 2)
+        return all(i < len(doc) and (i in covered or doc[i].lower_ in self._prefixes) for i in sides)
 
     def _international_sentence(self, doc: Doc, start: int, has_sentences: bool, country_starts: list[int]) -> bool:
         """True when the sentence around token `start` speaks of another country and not of cost-share."""

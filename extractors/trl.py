@@ -51,8 +51,10 @@ class TrlFinder(RuleComponent):
     to whole tokens. Records in extractors/data/trl_patterns.jsonl: `kind` "define"
     (named regex fragments, used as <<NAME>>) and patterns `{"id", "rule", "regex"}`
     whose rule turns the captured numbers `a`, `b` into bounds (`fixed` carries
-    `min`/`max`; `alternatives` gives one mention per number). Overlaps keep the
-    longest match, so "TRL 4 to TRL 6" is one range and "TRL 3 ... reach TRL 6" two.
+    `min`/`max`; `alternatives` gives one mention per number, the first starting at
+    the group `first` when the regex has one). Overlaps keep the longest match, so
+    "TRL 4 to TRL 6" is one range and "TRL 3 ... reach TRL 6" or "move from TRL 3 to
+    TRL 6" (a start and a target) two.
 
         nlp.add_pipe("fundscope_trl", name="trl")
     """
@@ -71,15 +73,15 @@ class TrlFinder(RuleComponent):
                     source = source.replace(f"<<{name}>>", fragment)
             self._rules.append((re.compile(source, re.IGNORECASE), record))
 
-    def readings(self, text: str) -> list[list[Reading]]:
-        """Every regex match in `text` as the list of mentions it stands for."""
+    def readings(self, text: str) -> list[tuple[int, int, list[Reading]]]:
+        """Every regex match in `text`: its character extent and the list of mentions it stands for."""
         found = []
         for lo, hi in self._windows(text):
             for regex, record in self._rules:
                 for match in regex.finditer(text, lo, hi):
                     group = self._read(match, record)
                     if group:
-                        found.append(group)
+                        found.append((match.start(), match.end(), group))
         return found
 
     @staticmethod
@@ -103,7 +105,9 @@ class TrlFinder(RuleComponent):
         if rule == "fixed":
             return [Reading(match.start(), match.end(), record["min"], record["max"])]
         if rule == "alternatives":
-            return [Reading(match.start(), match.end("a"), a, a), Reading(match.start("second"), match.end(), b, b)]
+            # a leading verb ("moved from TRL 4 to TRL 7") is matched but left out of the first mention
+            first = match.start("first") if named.get("first") else match.start()
+            return [Reading(first, match.end("a"), a, a), Reading(match.start("second"), match.end(), b, b)]
         low, high = BOUNDS[rule](a, b)
         if not 1 <= low <= high <= TOP:
             return []
@@ -111,8 +115,9 @@ class TrlFinder(RuleComponent):
 
     def find(self, doc: Doc) -> list[Span]:
         """TRL spans in reading order; the longest reading wins where readings overlap."""
-        # overlaps are settled on characters: "TRL 4" and "TRL 4–6" cover the same tokens
-        candidates = [(group[0].start, group[-1].end, group) for group in self.readings(doc.text)]
+        # overlaps are settled on the characters each regex matched: "TRL 4" and "TRL 4–6" cover the
+        # same tokens, and "move from TRL 3 to TRL 6" outranks the range "TRL 3 to TRL 6" inside it
+        candidates = self.readings(doc.text)
         found = []
         for _, _, group in longest_first(candidates):
             for reading in group:

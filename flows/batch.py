@@ -190,7 +190,7 @@ def mention_row(doc: LoadedDocument, m: Any) -> dict[str, Any]:
         "doc_id": doc.doc_id, "label": m.label, "value": m.value, "text": m.text,
         "start": m.start, "end": m.end, "sentence": m.sentence,
         "trl_min": m.trl_min, "trl_max": m.trl_max,
-        "agency_country": (m.attrs or {}).get("country"),
+        "agency_country": (m.attrs or {}).get("agency_country"),
         "page": doc.page_of(m.start),
     }
 

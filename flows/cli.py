@@ -237,11 +237,60 @@ def show(
     rows = con.execute("select label, value, text, start, \"end\", sentence, trl_min, trl_max, agency_country "
                        "from mentions_all where doc_id = ? order by start", [full_id]).fetchall()
     mentions = [Mention(label=r[0], value=r[1], text=r[2], start=r[3], end=r[4], sentence=r[5],
-                        trl_min=r[6], trl_max=r[7], attrs={"country": r[8]} if r[8] else {}) for r in rows]
+                        trl_min=r[6], trl_max=r[7], attrs={"agency_country": r[8]} if r[8] else {}) for r in rows]
     target = out or data / "show" / f"{full_id}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render_html(text, mentions, title or full_id), encoding="utf-8")
     print(target)
+
+
+@app.command()
+def train(
+    seed: int = typer.Option(7, help="Random seed for cross-validation folds and the model; the same seed gives the same model."),
+) -> None:
+    """Retrain the funding-mode classifier from corpus/labelled as a Prefect flow run.
+
+    Selects hyper-parameters by cross-validation on the training split, fits, scores the
+    held-out test split once, and rewrites models/funding_mode.joblib and the model card
+    models/funding_mode.md (with the new model_version).
+    """
+    configure_environment()
+    from flows.prefect_env import choose_api, run_settings
+    from flows.train import train as train_flow
+
+    with run_settings(choose_api(True)):
+        summary = train_flow(seed=seed)
+    table = Table(title="fundscope train", show_header=False)
+    table.add_row("model_version", summary["model_version"])
+    table.add_row("cross-validation macro-F1 (train split)", f"{summary['cv']['macro_f1']:.4f}")
+    table.add_row("test split macro-F1", f"{summary['test']['macro_f1']:.4f}")
+    if summary.get("seed_letter"):
+        table.add_row("seed letter", summary["seed_letter"]["funding_mode"])
+    console.print(table)
+    console.print("wrote models/funding_mode.joblib and models/funding_mode.md")
+
+
+@app.command()
+def reclassify(
+    data: Path = _data_option(),
+    local_server: bool = typer.Option(True, "--local-server/--no-local-server", help="Report to a Prefect server on 127.0.0.1:4200 if one answers."),
+) -> None:
+    """Re-label stored documents with the current model (after `fundscope train`).
+
+    Uses the mentions already stored, so nothing is re-read or re-extracted. Earlier rows
+    stay in `classifications_all` with their model_version; `classifications` shows the newest.
+    """
+    configure_environment()
+    from flows.prefect_env import choose_api, run_settings
+    from flows.reclassify import reclassify as reclassify_flow
+
+    if not data.is_dir():
+        console.print(f"[red]{data}: no such data directory[/red]")
+        raise typer.Exit(2)
+    with run_settings(choose_api(local_server)):
+        result = reclassify_flow(data_dir=str(data))
+    modes = ", ".join(f"{k} {v}" for k, v in sorted(result["modes"].items())) or "nothing to do"
+    console.print(f"model {result['model_version']}: {result['reclassified']} documents re-labelled ({modes})")
 
 
 server_app = typer.Typer(help="Run a Prefect server in the background so ingest runs skip the temporary server's start-up (about 10 s each).", no_args_is_help=True)

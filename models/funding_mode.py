@@ -55,7 +55,7 @@ class Prediction:
 
 
 def single_threaded_blas() -> threadpool_limits:
-    """BLAS threads slow these small fits down about twofold on 2 cores, so fits and predictions run on one."""
+    """BLAS threads slow these small fits down about twofold on 2 cores, so training runs on one."""
     return threadpool_limits(limits=1, user_api="blas")
 
 
@@ -177,8 +177,7 @@ class FundingModeModel:
         """Probabilities with columns in LABELS order."""
         if not records:
             return np.zeros((0, len(LABELS)))
-        with single_threaded_blas():
-            proba = self.pipeline.predict_proba(list(records))
+        proba = self.pipeline.predict_proba(list(records))
         order = [list(self.pipeline.classes_).index(label) for label in LABELS]
         return proba[:, order]
 

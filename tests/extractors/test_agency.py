@@ -6,22 +6,29 @@ import pytest
 
 CASES = [
     ("Funded by [JST]{JST} and [JSPS]{JSPS}.", "Japanese acronyms"),
-    ("The [Japan Science and Technology Agency]{JST} ([JST]{JST}) runs [SICORP]{SICORP}.", "full name, acronym, programme"),
+    ("The [Japan Science and Technology Agency]{JST} ([JST]{JST}) runs SICORP.", "full name, acronym; a programme is no agency"),
     ("[NEDO]{NEDO} and [AMED]{AMED} co-fund it.", "NEDO and AMED"),
-    ("[UKRI]{UKRI}, [Innovate UK]{Innovate UK} and [EPSRC]{EPSRC} take part.", "UK bodies"),
+    ("[UKRI]{UKRI}, [Innovate UK]{IUK} and [EPSRC]{EPSRC} take part.", "UK bodies"),
     ("[DFG]{DFG}, [BMBF]{BMBF}, [ANR]{ANR} and [CNRS]{CNRS} agree.", "German and French bodies"),
     ("[NSF]{NSF}, [NRF]{NRF} and [KIAT]{KIAT} sign.", "US and Korean bodies"),
     ("[NWO]{NWO}, [A*STAR]{A*STAR} and [NRC]{NRC} join.", "Dutch, Singapore and Canadian bodies"),
-    ("[EUREKA]{EUREKA} and [Horizon Europe]{Horizon Europe} fund it.", "multinational programmes"),
+    ("EUREKA, Eurostars, Horizon Europe and the European Commission fund it.", "networks, programmes and EU bodies are no agencies"),
     ("The [Research Council of Lithuania]{LMT} funds it.", "Research Council of Lithuania"),
     ("Apply to the [japan science and technology agency]{JST}.", "full names match in any case"),
+    # canonical acronyms of corpus/annotated/README.md
+    ("[Innovate UK]{IUK}, [Enterprise Singapore]{ESG} and [Business Finland]{BF} co-fund it.", "acronyms for named agencies"),
+    ("The [F.R.S.-FNRS]{FNRS} and the [Israel Innovation Authority]{IIA} ([IIA]{IIA}) agree.", "FNRS and IIA"),
+    ("The [Alexander von Humboldt Foundation]{AvH} and [GAČR]{GACR} pay.", "AvH and GACR"),
+    ("[Innosuisse]{INNOSUISSE}, the [Swiss Innovation Agency]{INNOSUISSE}, joins.", "Innosuisse by name and description"),
+    ("The [Shota Rustaveli National Science Foundation]{SRNSFG} opens a call.", "a longer name hides NSF inside it"),
+    ("The [Research Grants Council]{RGC} and the [Estonian Research Council]{ETAG} meet.", "RGC and ETAG"),
 ]
 
 COUNTRY_OF = [
-    ("JST", "JPN"), ("JSPS", "JPN"), ("NEDO", "JPN"), ("AMED", "JPN"), ("SICORP", "JPN"), ("UKRI", "GBR"),
-    ("Innovate UK", "GBR"), ("EPSRC", "GBR"), ("DFG", "DEU"), ("BMBF", "DEU"), ("ANR", "FRA"), ("NSF", "USA"),
+    ("JST", "JPN"), ("JSPS", "JPN"), ("NEDO", "JPN"), ("AMED", "JPN"), ("UKRI", "GBR"),
+    ("IUK", "GBR"), ("EPSRC", "GBR"), ("DFG", "DEU"), ("BMBF", "DEU"), ("ANR", "FRA"), ("NSF", "USA"),
     ("NRF", "KOR"), ("KIAT", "KOR"), ("NWO", "NLD"), ("CNRS", "FRA"), ("A*STAR", "SGP"), ("NRC", "CAN"),
-    ("EUREKA", None), ("Horizon Europe", None),
+    ("PRIMA", None), ("SGC", None),
 ]
 
 

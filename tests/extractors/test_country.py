@@ -43,6 +43,7 @@ CASES = [
     ("Partners: [Japan]{JPN} | [Korea]{KOR}", "two countries with a separator are not yet a menu"),
     ("[Japan]{JPN}, [Korea]{KOR} and [China]{CHN} signed", "a list in prose is content"),
     ("[Georgia]{GEO} and Texas trade wine", "one US state nearby is not enough to veto Georgia"),
+    ("[Georgia]{GEO} is a state in the Caucasus.", "the word state without a US state keeps Georgia"),
 ]
 
 NOT_COUNTRIES = [
@@ -57,6 +58,9 @@ NOT_COUNTRIES = [
     ("Michael Jordan spoke", "Jordan as a surname after a first name"),
     ("Chad Miller wrote the report", "Chad as a first name"),
     ("Florida 14,111\nGeorgia 16,635\nHawaii 1,957", "Georgia in a table of US states"),
+    ("Two states, Georgia and Ohio, top up the federal awards.", "Georgia among states in one sentence"),
+    ("States such as Georgia and Ohio top up the awards.", "States opening the sentence"),
+    ("The letter by Ana Georgia Ruiz was signed in Cork.", "Georgia as a middle name"),
     ("Offices: Japan | Korea | China | Germany", "a country menu on a web page"),
     ("Latin America, South America and North America", "American continents"),
     ("a meeting in Mexico City", "Mexico City"),

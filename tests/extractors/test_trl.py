@@ -57,6 +57,13 @@ CASES = [
     ("at [TRL 2]{2-2} or [TRL 3]{3-3} today", "two alternatives"),
     ("at [TRL 2]{2-2} or [3]{3-3} today", "two alternatives, second without TRL"),
     ("begin at [TRL 6]{6-6} and end at [TRL 8 or higher]{8-9}", "begin and end with or higher"),
+    # a verb of movement makes "from TRL a to TRL b" a start and a target, not a range
+    ("Most pilots moved from [TRL 4]{4-4} to [TRL 7]{7-7} in two years.", "moved from ... to"),
+    ("We aim to take the sensor from [TRL 3]{3-3} to [TRL 5]{5-5}.", "take something from ... to"),
+    ("Good projects from [TRL 4 to TRL 6]{4-6} apply.", "a word starting like a verb keeps the range"),
+    # restated limits and predicative levels
+    ("funds work [up to and including TRL 5]{1-5} ([TRL ≤ 5]{1-5}) only", "up to and including, restated"),
+    ("the [TRL of the coating is already high]{7-9}", "predicative high after already"),
 ]
 
 NOT_TRL = [

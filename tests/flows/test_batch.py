@@ -104,3 +104,10 @@ def test_progress_is_reported_per_document(tmp_path: Path) -> None:
     process_batch(planned, index=StoreIndex(), nlp=get_nlp(), model=FixedModel(), limits=Limits(),
                   run_id="r", on_document=lambda d, p: calls.append((d, p)))
     assert calls == [(1, 1), (1, 1), (1, 1), (1, 0)]
+
+
+def test_agency_rows_carry_the_agency_country(tmp_path: Path) -> None:
+    batch, _ = process_batch(items(tmp_path, {"a.txt": TEXTS["a.txt"]}), index=StoreIndex(), nlp=get_nlp(),
+                             model=FixedModel(), limits=Limits(), run_id="r")
+    agencies = {(m["value"], m["agency_country"]) for m in batch.mentions if m["label"] == "agency"}
+    assert agencies == {("JST", "JPN"), ("DFG", "DEU")}

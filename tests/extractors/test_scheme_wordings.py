@@ -1,0 +1,80 @@
+"""Scheme mentions in the looser wordings calls use: funder pairs, own rules, shared budgets, double approval."""
+
+from __future__ import annotations
+
+import pytest
+
+CASES = [
+    # matching_fund: each funder pays its own side, named as a pair
+    ("DFG [pays the German groups, and NSFC pays the Chinese groups]{matching_fund}.", "two funders, two sides"),
+    ("Vinnova [funds the Swedish partners; the ministry will fund the Korean partners]{matching_fund} in turn.",
+     "second funder with a modal verb"),
+    ("The council [funds only the Irish applicants]{matching_fund}; partners in Chile need other support.",
+     "funds only one country's side"),
+    ("The two ministries [each fund their own]{matching_fund} universities.", "each placed after the subject"),
+    ("In Peru and Chile they will [pay their own nationals]{matching_fund}.", "pay their own nationals"),
+    ("In Brazil, the [agency funds its own]{matching_fund} researchers.", "an agency funds its own"),
+    ("Cooperation relies on [each side securing its own]{matching_fund} money.", "each side securing its own"),
+    # matching_fund: the rules, the budgets and the grants stay national
+    ("Partners in Kenya are paid [under Kenyan rules]{matching_fund}.", "under a nationality's rules"),
+    ("Partners in Norway are funded [according to their own funding rules]{matching_fund}.", "according to their own rules"),
+    ("Partners abroad must draw on their [own national funding]{matching_fund}.", "own national funding"),
+    ("The foreign team has to raise money [from its own government]{matching_fund}.", "from its own government"),
+    ("Support runs [along national lines]{matching_fund}.", "along national lines"),
+    ("[No money is transferred]{matching_fund} between Peru and Chile.", "no money is transferred"),
+    ("The two [budgets are kept separate]{matching_fund}.", "budgets kept separate"),
+    ("A Chilean firm needs no [separate grant from]{matching_fund} Santiago.", "a separate grant as the contrast"),
+    ("Teams are [funded by their national agencies]{matching_fund}.", "funded by their national agencies"),
+    ("Each partner should [apply to its national funding agency]{matching_fund}.", "apply to its national agency"),
+    ("Projects are [funded in parallel]{matching_fund} by the two agencies.", "funded in parallel"),
+    ("The [matching fund principle]{matching_fund} applies.", "matching fund principle needs no country"),
+    # matching_fund: both funders must say yes
+    ("A proposal is [funded only if both]{matching_fund} councils agree.", "funded only if both"),
+    ("The proposal must be [approved by both funders]{matching_fund}.", "approved by both funders"),
+    ("[Both councils must approve]{matching_fund} the project.", "both councils must approve"),
+    # direct_fund: one budget pays everyone, or money crosses a border
+    ("Grants come from a [shared budget built from national contributions]{direct_fund}.", "budget built from contributions"),
+    ("The five ministries [pay into one joint pot]{direct_fund} each spring.", "pay into one joint pot"),
+    ("Italy may now [pay Swiss labs with Italian money]{direct_fund}.", "paying foreigners with national money"),
+    ("The agency will [fund overseas partners directly]{direct_fund}.", "fund overseas partners directly"),
+    ("[Overseas partners can be funded]{direct_fund} from the grant.", "overseas partners can be funded"),
+    ("The grant may [pay research teams abroad]{direct_fund}.", "pay teams abroad"),
+    ("Under a [common pot]{direct_fund}, all winners are paid.", "common pot"),
+    ("[Money crosses borders]{direct_fund} under this scheme.", "money crosses borders"),
+    ("In the first strand the [money follows the project]{direct_fund}.", "money follows the project"),
+    ("The pilot offers [cross-border grants]{direct_fund}.", "cross-border grants"),
+    # lead_agency
+    ("[One agency reviews the proposals]{lead_agency} and the other accepts its decision.", "one agency reviews"),
+    ("The larger council [reviews for both]{lead_agency}.", "reviews for both"),
+    # joint_call
+    ("They opened a [bilateral research call]{joint_call}.", "bilateral ... call with a word between"),
+    ("A [joint funding competition]{joint_call} opens in May.", "joint ... competition"),
+    ("[Both agencies launched]{joint_call} the competition on Monday.", "both agencies launched"),
+    ("The [calls are launched jointly]{joint_call}.", "calls launched jointly"),
+    ("The [Korea–Chile Partnership]{joint_call} funds six projects.", "a programme named for two countries"),
+    ("The [Franco-Dutch Call]{joint_call} covers marine research.", "a country prefix and a country"),
+    ("The [jointly funded research programme]{joint_call} runs to 2030.", "jointly funded programme"),
+]
+
+NOT_SCHEMES = [
+    ("Each university pays under its own rules.", "own rules with no other country"),
+    ("The company funds only the salaries of its engineers.", "funds only, but no side of a partnership"),
+    ("Applicants in Finland submit a single budget for the whole project.", "a single budget in a domestic call"),
+    ("Foreign researchers can be funded for two years in Germany.", "a fellowship for foreign researchers"),
+    ("The joint committee will call a meeting in May.", "call the verb after joint"),
+    ("The Canada–Chile agreement creates no new programme.", "an agreement named for two countries"),
+    ("The Indo-Pacific Partnership meets in June.", "a prefix joined to a region"),
+    ("JST funds the Japanese team and pays the UK team as well.", "one funder paying two sides"),
+]
+
+
+@pytest.mark.parametrize("marked,why", CASES, ids=[c[1] for c in CASES])
+def test_scheme_wordings(found, marked, why):
+    expected, actual = found(marked, "scheme")
+    assert actual == expected
+
+
+@pytest.mark.parametrize("text,why", NOT_SCHEMES, ids=[c[1] for c in NOT_SCHEMES])
+def test_wording_look_alikes(nlp, text, why):
+    doc = nlp(text)
+    assert [s.text for s in doc.spans["scheme"]] == []
