@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -42,8 +43,8 @@ class SchemeFinder(RuleComponent):
     `"needs": "country_pair"` token patterns must open with two names joined by a dash
     or slash ("Japan–France Joint Call"), each a country span or a `country_prefix`
     cue ("Sino", "Franco"). Token patterns with wildcards are slow, so a token
-    pattern may name `"anchor"` words (one of which it needs) and then runs only on
-    sentences holding one.
+    pattern may name `"anchor"` words and then runs only on sentences holding one of
+    them, or `"anchor_min"` of them (2 for a pattern naming two funders).
 
         nlp.add_pipe("fundscope_scheme", name="scheme")
     """
@@ -58,9 +59,10 @@ class SchemeFinder(RuleComponent):
     def _compile(self) -> None:
         self._lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-        self._tokens = Matcher(self.nlp.vocab)
         self._anchors = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self._unanchored = False
+        # token patterns grouped by their anchor words: group key -> (matcher, anchor words a sentence needs)
+        self._groups: dict[int, tuple[Matcher, int]] = {}
+        self._unanchored = Matcher(self.nlp.vocab)
         self._info: dict[int, dict] = {}
         cues = {r["name"]: r["terms"] for r in self._records if r.get("kind") == "cue"}
         self._international = cue_regex(cues.get("international", []) or ["\x00"])
@@ -73,14 +75,23 @@ class SchemeFinder(RuleComponent):
             self._info[self.nlp.vocab.strings.add(label)] = record
             pattern = record["pattern"]
             if isinstance(pattern, list):
-                self._tokens.add(label, [pattern], greedy="LONGEST")
-                self._unanchored |= not record.get("anchor")
-                for word in record.get("anchor", []):
-                    self._anchors.add("anchor", [self.nlp.make_doc(word)])
+                self._token_matcher(record).add(label, [pattern], greedy="LONGEST")
             elif record.get("case") == "exact":
                 self._exact.add(label, [self.nlp.make_doc(pattern)])
             else:
                 self._lower.add(label, [self.nlp.make_doc(pattern)])
+
+    def _token_matcher(self, record: dict) -> Matcher:
+        """The matcher for a token pattern: one per anchor set and count, or the one run on whole texts."""
+        anchors = sorted(record.get("anchor", []))
+        if not anchors:
+            return self._unanchored
+        needed = int(record.get("anchor_min", 1))
+        key = self.nlp.vocab.strings.add(f"{self.name}:anchors:{needed}:{'|'.join(anchors)}")
+        if key not in self._groups:
+            self._groups[key] = (Matcher(self.nlp.vocab), needed)
+            self._anchors.add(key, [self.nlp.make_doc(word) for word in anchors])
+        return self._groups[key][0]
 
     def find(self, doc: Doc) -> list[Span]:
         """Scheme spans in reading order; blockers and the longest match win overlaps."""
@@ -105,17 +116,22 @@ class SchemeFinder(RuleComponent):
         return [self._span(doc, start, end, record["id"]) for start, end, record in longest_first(candidates)]
 
     def _token_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """Token-pattern matches, run only on sentences holding an anchor word (wildcards are slow)."""
-        if self._unanchored or not doc.has_annotation("SENT_START"):
-            return list(self._tokens(doc))
-        matches = []
-        seen: set[int] = set()
-        for _, start, _ in self._anchors(doc):
+        """Token-pattern matches; an anchored pattern runs only on sentences holding enough of its anchor words."""
+        matches = list(self._unanchored(doc))
+        if not doc.has_annotation("SENT_START"):
+            for matcher, _ in self._groups.values():
+                matches += matcher(doc)
+            return matches
+        counts: Counter[tuple[int, int]] = Counter()
+        sents: dict[int, Span] = {}
+        for key, start, _ in self._anchors(doc):
             sent = doc[start].sent
-            if sent.start in seen:
-                continue
-            seen.add(sent.start)
-            matches += [(key, sent.start + s, sent.start + e) for key, s, e in self._tokens(sent)]
+            sents[sent.start] = sent
+            counts[(key, sent.start)] += 1
+        for (key, sent_start), count in counts.items():
+            matcher, needed = self._groups[key]
+            if count >= needed:
+                matches += [(k, sent_start + s, sent_start + e) for k, s, e in matcher(sents[sent_start])]
         return matches
 
     def _country_pair(self, doc: Doc, start: int, countries: list[Span]) -> bool:

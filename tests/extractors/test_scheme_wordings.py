@@ -53,7 +53,7 @@ CASES = [
     ("The [calls are launched jointly]{joint_call}.", "calls launched jointly"),
     ("The [Korea–Chile Partnership]{joint_call} funds six projects.", "a programme named for two countries"),
     ("The [Franco-Dutch Call]{joint_call} covers marine research.", "a country prefix and a country"),
-    ("The [jointly funded research programme]{joint_call} runs to 2030.", "jointly funded programme"),
+    ("The [jointly funded research call]{joint_call} closes in 2030.", "jointly funded call"),
 ]
 
 NOT_SCHEMES = [
@@ -65,6 +65,8 @@ NOT_SCHEMES = [
     ("The Canada–Chile agreement creates no new programme.", "an agreement named for two countries"),
     ("The Indo-Pacific Partnership meets in June.", "a prefix joined to a region"),
     ("JST funds the Japanese team and pays the UK team as well.", "one funder paying two sides"),
+    ("The fellowship does not fund institutions abroad.", "a fellowship ruling out institutions abroad"),
+    ("The two universities set up a joint programme in law.", "joint programme of two universities"),
 ]
 
 
