@@ -87,10 +87,11 @@ class SchemeFinder(RuleComponent):
         if not anchors:
             return self._unanchored
         needed = int(record.get("anchor_min", 1))
-        key = self.nlp.vocab.strings.add(f"{self.name}:anchors:{needed}:{'|'.join(anchors)}")
+        name = f"{self.name}:anchors:{needed}:{'|'.join(anchors)}"
+        key = self.nlp.vocab.strings.add(name)
         if key not in self._groups:
             self._groups[key] = (Matcher(self.nlp.vocab), needed)
-            self._anchors.add(key, [self.nlp.make_doc(word) for word in anchors])
+            self._anchors.add(name, [self.nlp.make_doc(word) for word in anchors])
         return self._groups[key][0]
 
     def find(self, doc: Doc) -> list[Span]:
@@ -117,7 +118,7 @@ class SchemeFinder(RuleComponent):
 
     def _token_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """Token-pattern matches; an anchored pattern runs only on sentences holding enough of its anchor words."""
-        matches = list(self._unanchored(doc))
+        matches = list(self._unanchored(doc)) if len(self._unanchored) else []
         if not doc.has_annotation("SENT_START"):
             for matcher, _ in self._groups.values():
                 matches += matcher(doc)

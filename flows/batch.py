@@ -27,6 +27,7 @@ class BatchStats:
     mentions: Counter = field(default_factory=Counter)
     modes: Counter = field(default_factory=Counter)
     seconds: Counter = field(default_factory=Counter)  # stage -> seconds
+    reported_live: bool = False  # progress was already reported document by document
 
     def add(self, other: "BatchStats") -> None:
         """Fold another batch's stats into these."""

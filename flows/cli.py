@@ -80,6 +80,8 @@ def ingest(
     batch_size: int = typer.Option(100, min=1, help="Documents per Prefect task; one task per batch keeps orchestration cheap."),
     max_bytes: int = typer.Option(100_000_000, min=1, help="Inputs larger than this many bytes are refused as too_large."),
     max_pages: int = typer.Option(2000, min=1, help="PDFs with more pages than this are refused as too_large."),
+    workers: int = typer.Option(0, "--workers", "-w", min=0, help="Worker processes for loading, spaCy and classification (0: one per core; small runs use one process, since starting workers costs seconds)."),
+    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Run the batches on an existing Dask cluster, e.g. tcp://127.0.0.1:8786 (--data must be reachable by every worker)."),
     strict: bool = typer.Option(False, "--strict", help="Exit with status 1 if any input failed."),
     local_server: bool = typer.Option(True, "--local-server/--no-local-server", help="Without PREFECT_API_URL, report to a Prefect server running on 127.0.0.1:4200 if one answers (saves the temporary server's start-up)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -99,16 +101,22 @@ def ingest(
     if api is None:
         console.print("[dim]No Prefect server configured: starting Prefect's temporary server "
                       "(see README, 'Prefect server', to skip this).[/dim]")
+    from corpus.sources import discover
     from flows import progress
     from flows.ingest import ingest as ingest_flow
+    from flows.runners import default_workers, effective_workers, task_runner
     from models.errors import ModelFormatError, ModelNotFoundError, ModelVersionError
 
+    n_workers = effective_workers(workers or default_workers(), len(discover(list(paths))[0]))
+    runner = task_runner(n_workers, dask_address)
     bar = RichProgress(enabled=not quiet and sys.stderr.isatty())
     progress.install(bar)
     try:
-        with run_settings(api):
-            summary = ingest_flow(paths=list(paths), data_dir=str(data), batch_size=batch_size,
-                                  limits={"max_bytes": max_bytes, "max_pages": max_pages})
+        with run_settings(api, share_with_workers=n_workers > 1 or dask_address is not None):
+            summary = ingest_flow.with_options(task_runner=runner)(
+                paths=list(paths), data_dir=str(data), batch_size=batch_size,
+                limits={"max_bytes": max_bytes, "max_pages": max_pages},
+                workers=1 if dask_address is None and n_workers == 1 else max(n_workers, 2))
     except (ModelNotFoundError, ModelVersionError, ModelFormatError) as exc:
         bar.stop()
         console.print(f"[red]{exc}[/red]")

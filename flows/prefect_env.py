@@ -30,34 +30,59 @@ def server_answers(api_url: str, timeout: float = 0.3) -> bool:
         return False
 
 
+def _profile_api_url() -> str | None:
+    """PREFECT_API_URL of the active Prefect profile, read without importing Prefect."""
+    import tomllib
+
+    home = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
+    path = Path(os.environ.get("PREFECT_PROFILES_PATH", home / "profiles.toml")).expanduser()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    active = os.environ.get("PREFECT_PROFILE") or data.get("active", "ephemeral")
+    return data.get("profiles", {}).get(active, {}).get("PREFECT_API_URL") or None
+
+
 def choose_api(use_local_server: bool = True) -> str | None:
     """The API URL runs will report to; None means Prefect's temporary server.
 
-    An explicitly configured PREFECT_API_URL (environment or Prefect profile) wins. Without
-    one, a `prefect server start` running on this machine's default port is used, so a
-    user who keeps a server running never pays the temporary server's start-up.
+    Must run before Prefect is imported: Prefect reads its settings once, at import, in
+    this process and in every worker it starts. An explicitly configured PREFECT_API_URL
+    (environment or Prefect profile) wins. Without one, a `prefect server start` running
+    on this machine's default port is used (exported as PREFECT_API_URL), so a user who
+    keeps a server running never pays the temporary server's start-up.
     """
-    from prefect.settings import get_current_settings
-
-    configured = get_current_settings().api.url
+    configured = os.environ.get("PREFECT_API_URL") or _profile_api_url()
     if configured:
-        return str(configured)
+        return configured
     if use_local_server and server_answers(LOCAL_SERVER):
+        os.environ["PREFECT_API_URL"] = LOCAL_SERVER
         return LOCAL_SERVER
     return None
 
 
 @contextmanager
-def run_settings(api_url: str | None) -> Iterator[None]:
+def run_settings(api_url: str | None, share_with_workers: bool = False) -> Iterator[None]:
     """Settings for the flow runs of one command: the chosen API, and no heartbeat thread.
 
     The heartbeat thread is joined when a flow ends, adding about a second to every run.
+    With `share_with_workers`, a temporary server is started here first when none is
+    configured, and its address exported: otherwise each worker process would start its own.
     """
     from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
+    if api_url is None and share_with_workers:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()
+        server.start()
+        api_url = server.api_url
     updates = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
     if api_url:
         updates[PREFECT_API_URL] = api_url
+    if share_with_workers and api_url:
+        os.environ["PREFECT_API_URL"] = api_url  # worker processes import Prefect afresh
     with temporary_settings(updates):
         yield
 

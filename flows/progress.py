@@ -22,6 +22,11 @@ def install(sink: ProgressSink | None) -> None:
     _sink = sink
 
 
+def active() -> bool:
+    """Whether a sink listens in this process (a worker process has none)."""
+    return _sink is not None
+
+
 def start(total_docs: int, already_done: int) -> None:
     """The run knows how many documents need work."""
     if _sink is not None:

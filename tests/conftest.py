@@ -7,10 +7,15 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SAMPLES = REPO / "corpus" / "samples"
+
+# Property tests explore the same examples on every run: CI results must not depend on luck.
+settings.register_profile("fundscope", derandomize=True, deadline=None, print_blob=True)
+settings.load_profile("fundscope")
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

@@ -9,23 +9,22 @@ from corpus.document import LoadedDocument, LoadError
 from corpus.loaders.detect import detect_kind
 from corpus.loaders.extracted import Extracted
 from corpus.loaders.html import load_html
-from corpus.loaders.limits import Limits
+from corpus.loaders.limits import Limits, too_large_error
 from corpus.loaders.pdf import load_pdf
 from corpus.loaders.text import load_text
+from corpus.loaders.xml_input import refuse_xml
 
 __all__ = ["Limits", "LoadError", "detect_kind", "load_bytes", "load_path"]
-
-
-def _too_large(size: int, limits: Limits) -> LoadError:
-    return LoadError("too_large", f"the input is {size:,} bytes, more than the limit of {limits.max_bytes:,}")
 
 
 def _extract(data: bytes, kind: str, limits: Limits) -> Extracted:
     if kind == "pdf":
         return load_pdf(data, limits)
     if kind == "html":
-        return load_html(data)
-    return load_text(data)
+        return load_html(data, limits)
+    if kind == "xml":
+        refuse_xml(data, limits)
+    return load_text(data, limits)
 
 
 def load_bytes(data: bytes, source: str, *, limits: Limits | None = None) -> LoadedDocument:
@@ -34,11 +33,18 @@ def load_bytes(data: bytes, source: str, *, limits: Limits | None = None) -> Loa
     kind = None
     try:
         if len(data) > limits.max_bytes:
-            raise _too_large(len(data), limits)
+            raise too_large_error(len(data), limits)
         kind = detect_kind(data, source)
         extracted = _extract(data, kind, limits)
     except LoadError:
         raise
+    except MemoryError as exc:
+        # raised when the guard's memory cap (or the machine) runs out mid-parse
+        raise LoadError(
+            "too_large",
+            f"loading as {kind or 'unknown kind'} ran out of memory (the guard caps a worker at "
+            f"{limits.max_memory_bytes:,} bytes, max_memory_bytes); the input needs more than allowed",
+        ) from exc
     except Exception as exc:
         # a parser failing in a way nobody foresaw still becomes an error row, not a crash
         error_type = "corrupt_pdf" if kind == "pdf" else "internal"
@@ -69,7 +75,7 @@ def load_path(path: str | Path, source: str | None = None, limits: Limits | None
             raise LoadError("not_found", f"the path {reason}")
         size = path.stat().st_size
         if size > limits.max_bytes:
-            raise _too_large(size, limits)
+            raise too_large_error(size, limits)
         data = path.read_bytes()
     except OSError as exc:
         raise LoadError("not_found", f"the file cannot be read ({exc.strerror or type(exc).__name__})") from exc

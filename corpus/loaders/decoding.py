@@ -73,6 +73,36 @@ def python_codec(label: str) -> str | None:
     return _SUPERSETS.get(key, name)
 
 
+def _cp1252_char(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return chr(byte)  # one of the five bytes cp1252 leaves undefined: read it as latin-1
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: decode the bytes that are not UTF-8 as cp1252 instead."""
+    assert isinstance(error, UnicodeDecodeError)
+    return "".join(_cp1252_char(b) for b in error.object[error.start : error.end]), error.end
+
+
+codecs.register_error("fundscope-cp1252-fallback", _cp1252_fallback)
+
+
+def mixed_utf8(data: bytes) -> str | None:
+    """`data` as UTF-8 with stray cp1252 bytes, when it is mostly valid UTF-8 with a few such bytes.
+
+    Files edited in two tools (half saved as UTF-8, half appended in Windows-1252) decode this way
+    correctly in both halves, where any single encoding garbles one of them.
+    """
+    replaced = data.decode("utf-8", errors="replace")
+    bad = replaced.count("\ufffd")
+    good = sum(1 for ch in replaced if ord(ch) > 127) - bad
+    if good < 2 or good < bad / 2:
+        return None
+    return data.decode("utf-8", errors="fundscope-cp1252-fallback")
+
+
 def _try(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
@@ -105,6 +135,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
             return Decoded(text, utf16)
     if utf8 is not None:
         return Decoded(utf8, "utf-8")
+    mixed = mixed_utf8(data)
+    if mixed is not None:
+        return Decoded(mixed, "utf-8+cp1252")
     matches = from_bytes(data)
     best = matches.best()
     if best is None:

@@ -35,6 +35,8 @@ _HTML_ANYWHERE = re.compile(r"<(html|head|body)[\s>]")
 _FRAGMENT_START = re.compile(
     r"<(div|p|table|h[1-6]|title|meta|script|style|article|section|main|iframe|font|a|b|br)[\s/>]"
 )
+# An XML document that is not a web page: a declaration, a non-HTML DOCTYPE, or a feed/sitemap root.
+_XML_START = re.compile(r"<(\?xml[\s?]|!doctype\s|rss[\s>]|feed[\s>]|rdf:rdf[\s>]|urlset[\s>]|sitemapindex[\s>])")
 _PREAMBLE = re.compile(r"^(\s*(<\?xml[^>]*\?>|<!--.*?-->))*\s*", re.S)
 # C0 control bytes that do not occur in text (tab, newlines, form feed and ESC are allowed).
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
@@ -68,8 +70,15 @@ def _looks_html(prefix: str, name: str | None) -> bool:
     return _suffix(name) in _HTML_NAMES and bool(_FRAGMENT_START.match(start))
 
 
+def _looks_xml(prefix: str) -> bool:
+    return bool(_XML_START.match(prefix.lstrip("\ufeff \t\r\n").lower()))
+
+
 def detect_kind(data: bytes, name: str | None = None) -> str:
-    """'pdf', 'html' or 'text' judged from the content; `name` is only a tie-breaking hint."""
+    """'pdf', 'html', 'text' or 'xml' (a feed or other non-HTML XML) judged from the content.
+
+    `name` is only a tie-breaking hint.
+    """
     if not data:
         raise LoadError("empty", "the input has 0 bytes")
     head = data[:SNIFF_BYTES]
@@ -90,4 +99,6 @@ def detect_kind(data: bytes, name: str | None = None) -> str:
         )
     if _looks_html(prefix, name):
         return "html"
+    if _looks_xml(prefix):
+        return "xml"
     return "text"

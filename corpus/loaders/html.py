@@ -12,11 +12,14 @@ from trafilatura.settings import use_config
 from corpus.document import LoadError
 from corpus.loaders.decoding import bom_encoding, decode_bytes
 from corpus.loaders.extracted import Extracted
+from corpus.loaders.limits import Limits, check_decoded_size
 from corpus.loaders.whitespace import collapse_spaces
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# A DOCTYPE, with any internal subset: the HTML parser would show "]>" and entity text as content.
+_DOCTYPE = re.compile(r"<!doctype[^\[>]*(\[.*?\]\s*)?>", re.I | re.S)
 # trafilatura's output elements that are blocks of their own; everything else is inline.
 _CONTAINERS = {"list", "table", "row", "quote", "div", "body"}
 _BLOCKS = {"p", "head", "item", "cell", "code"}
@@ -83,12 +86,14 @@ def _page_title(markup: str) -> str | None:
     return collapse_spaces(re.sub(r"<[^>]+>", " ", match.group(1))) or None
 
 
-def load_html(data: bytes) -> Extracted:
+def load_html(data: bytes, limits: Limits | None = None) -> Extracted:
     """Decode `data` as HTML and keep its main content as '\\n\\n'-separated paragraphs."""
     declared = None if bom_encoding(data) else declared_charset(data)
     decoded = decode_bytes(data, declared)
+    check_decoded_size(len(decoded.text), limits or Limits())
     # lxml refuses str input that still carries an XML encoding declaration.
     markup = _XML_DECLARATION.sub("", decoded.text.lstrip("\ufeff"), count=1)
+    markup = _DOCTYPE.sub("", markup, count=1)
     result = bare_extraction(
         markup,
         with_metadata=True,

@@ -7,6 +7,7 @@ import logging
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.psexceptions import PSEOF
 from pdfplumber.utils.exceptions import PdfminerException
 
 from corpus.document import LoadError
@@ -16,6 +17,7 @@ from corpus.loaders.linejoin import SOFT_HYPHEN, continues_paragraph, join_wrapp
 from corpus.loaders.pdf_layout import PageLines, page_lines
 from corpus.loaders.pdf_margins import drop_margins
 from corpus.loaders.pdf_paragraphs import page_paragraphs
+from corpus.loaders.pdf_streams import inflated_size
 from corpus.loaders.pdf_title import pdf_title
 
 # pdfminer logs every recoverable oddity of a damaged file as a warning; the loader reports instead.
@@ -34,7 +36,19 @@ def _open_error(exc: Exception) -> LoadError:
     if isinstance(cause, PDFEncryptionError):
         return LoadError("encrypted_pdf", f"the PDF uses encryption that cannot be opened: {cause}")
     name = type(cause).__name__
+    if isinstance(cause, PSEOF):
+        return LoadError(
+            "corrupt_pdf",
+            f"the PDF ends before its structure is complete ({name}: {cause}); "
+            "it is probably truncated, so download it again",
+        )
     return LoadError("corrupt_pdf", f"the PDF structure cannot be parsed ({name}: {cause})")
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether `exc` is, or wraps, a MemoryError (pdfplumber wraps pdfminer's errors)."""
+    cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    return isinstance(cause, MemoryError) or isinstance(exc, MemoryError)
 
 
 def _read_pages(pdf: pdfplumber.PDF, warnings: list[str]) -> tuple[list[PageLines], int]:
@@ -48,6 +62,8 @@ def _read_pages(pdf: pdfplumber.PDF, warnings: list[str]) -> tuple[list[PageLine
             n_chars += len(chars)
             pages.append(page_lines(chars, float(page.width), float(page.height)))
         except Exception as exc:  # one damaged page should not cost the whole document
+            if _out_of_memory(exc):
+                raise MemoryError(f"page {number}: {exc}") from exc  # the document is too large
             failures += 1
             warnings.append(f"page {number} could not be read ({type(exc).__name__}: {exc})")
             pages.append(PageLines([], float(page.width), float(page.height)))
@@ -100,6 +116,13 @@ def _assemble(paragraphs_by_page: list[list[str]]) -> tuple[str, list[int]]:
 
 def load_pdf(data: bytes, limits: Limits) -> Extracted:
     """Extract reading-order text from PDF bytes, one '\\n\\n'-separated paragraph per block."""
+    inflated = inflated_size(data, limits.max_decompressed_bytes)
+    if inflated > limits.max_decompressed_bytes:
+        raise LoadError(
+            "too_large",
+            f"the PDF's compressed streams inflate to more than {limits.max_decompressed_bytes:,} bytes "
+            "(max_decompressed_bytes); it may be a decompression bomb",
+        )
     try:
         pdf = pdfplumber.open(io.BytesIO(data), password="")
     except Exception as exc:

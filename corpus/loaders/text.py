@@ -5,6 +5,7 @@ from __future__ import annotations
 from corpus.document import LoadError
 from corpus.loaders.decoding import decode_bytes
 from corpus.loaders.extracted import Extracted
+from corpus.loaders.limits import Limits, check_decoded_size
 from corpus.loaders.text_reflow import normalise_newlines, reflow_blocks
 from corpus.loaders.whitespace import collapse_spaces
 
@@ -23,13 +24,17 @@ def title_of(blocks_text: str, headings: list[str]) -> str | None:
     return None
 
 
-def load_text(data: bytes) -> Extracted:
+def load_text(data: bytes, limits: Limits | None = None) -> Extracted:
     """Decode `data` as plain text or Markdown and reflow it into '\\n\\n'-separated paragraphs."""
     decoded = decode_bytes(data)
+    check_decoded_size(len(decoded.text), limits or Limits())
     text = normalise_newlines(decoded.text).translate(_CONTROL)
     blocks = reflow_blocks(text)
-    if not blocks:
+    # soft hyphens are invisible: a block made only of them (or ending in one) must not survive
+    paragraphs = [collapse_spaces(b.text.replace("\u00ad", "")) for b in blocks]
+    kept = [(p, b.heading) for p, b in zip(paragraphs, blocks) if p]
+    if not kept:
         raise LoadError("empty", "the text holds only whitespace")
-    headings = [b.text for b in blocks if b.heading]
-    body = "\n\n".join(b.text for b in blocks).replace("\u00ad", "")
+    headings = [p for p, heading in kept if heading]
+    body = "\n\n".join(p for p, _ in kept)
     return Extracted(text=body, title=title_of(text, headings), encoding=decoded.encoding)

@@ -28,7 +28,19 @@ CASES = [
     ("Each partner should [apply to its national funding agency]{matching_fund}.", "apply to its national agency"),
     ("Projects are [funded in parallel]{matching_fund} by the two agencies.", "funded in parallel"),
     ("The [matching fund principle]{matching_fund} applies.", "matching fund principle needs no country"),
+    ("Partners in Peru are paid [under their own grant rules]{matching_fund}.", "own grant rules"),
+    ("Kenyan teams are paid [under Kenyan funding guidelines]{matching_fund}.", "a nationality's guidelines"),
+    ("Each partner is [funded by its national or regional funding agency]{matching_fund}.", "national or regional agency"),
+    ("Each partner must meet the rules of [its own funder]{matching_fund}.", "its own funder"),
+    ("Money comes from the [funding organisation of each partner]{matching_fund}'s country.", "funding organisation of each partner"),
+    ("Partners in Chile must convince [their own government]{matching_fund} first.", "their own government"),
+    ("The Chilean team needs a [separate grant]{matching_fund} to join.", "a separate grant, with a country"),
+    # matching_fund: the money stays at home
+    ("[Funds will not cross the Pacific]{matching_fund} in either direction.", "funds will not cross"),
+    ("[No money crosses the border]{matching_fund} between Peru and Chile.", "no money crosses the border"),
+    ("[Neither agency funds the other]{matching_fund} country's teams.", "neither agency funds the other"),
     # matching_fund: both funders must say yes
+    ("A grant is made only [if both councils approve]{matching_fund} it.", "if both councils approve"),
     ("A proposal is [funded only if both]{matching_fund} councils agree.", "funded only if both"),
     ("The proposal must be [approved by both funders]{matching_fund}.", "approved by both funders"),
     ("[Both councils must approve]{matching_fund} the project.", "both councils must approve"),
@@ -43,6 +55,12 @@ CASES = [
     ("[Money crosses borders]{direct_fund} under this scheme.", "money crosses borders"),
     ("In the first strand the [money follows the project]{direct_fund}.", "money follows the project"),
     ("The pilot offers [cross-border grants]{direct_fund}.", "cross-border grants"),
+    ("The ministry [pays the Kenyan group directly]{direct_fund} as a consortium member.", "pays a named group directly"),
+    ("The [foreign share]{direct_fund} may not exceed a third of the grant.", "foreign share of a budget"),
+    ("The [overseas share]{direct_fund} goes to the partner institute.", "overseas share"),
+    ("Under this rule the [money follows the collaboration]{direct_fund}.", "money follows the collaboration"),
+    ("The grant pays the partner who does the work, [wherever that partner is based]{direct_fund}.", "wherever the partner is based"),
+    ("A university in Ghana becomes a [direct recipient]{direct_fund} of the grant.", "direct recipient, with a country"),
     # lead_agency
     ("[One agency reviews the proposals]{lead_agency} and the other accepts its decision.", "one agency reviews"),
     ("The larger council [reviews for both]{lead_agency}.", "reviews for both"),
@@ -67,6 +85,8 @@ NOT_SCHEMES = [
     ("JST funds the Japanese team and pays the UK team as well.", "one funder paying two sides"),
     ("The fellowship does not fund institutions abroad.", "a fellowship ruling out institutions abroad"),
     ("The two universities set up a joint programme in law.", "joint programme of two universities"),
+    ("Apply for a separate grant to cover the equipment.", "a separate grant with no other country"),
+    ("The university pays the Smith lab directly each month.", "paying a lab directly with no other country"),
 ]
 
 
