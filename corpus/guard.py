@@ -29,12 +29,15 @@ _PRELOAD = ["corpus.loaders"]
 _STOP_WAIT_S = 2.0
 
 
-def _cap_memory(max_bytes: int) -> None:
-    """Lower this process's soft address-space limit to `max_bytes` (the hard limit stays)."""
+def _cap_memory(max_bytes: int | None) -> None:
+    """Set this process's soft address-space limit to `max_bytes`, or back to the hard limit for None."""
     if resource is None:
         return
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    soft = max_bytes if hard == resource.RLIM_INFINITY else min(max_bytes, hard)
+    if max_bytes is None:
+        soft = hard
+    else:
+        soft = max_bytes if hard == resource.RLIM_INFINITY else min(max_bytes, hard)
     resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
@@ -47,6 +50,8 @@ def _load_reply(data: bytes, source: str, limits: Limits) -> tuple[str, Any]:
         return "error", (error.error_type, error.message, error.transient)
     except Exception as exc:  # load_bytes converts parser failures; this is a last line of defence
         return "error", ("internal", f"the loader failed unexpectedly ({type(exc).__name__}: {exc})", False)
+    finally:
+        _cap_memory(None)  # a small cap must not stop the worker from receiving the next input
 
 
 def _serve(conn: Connection) -> None:
@@ -62,7 +67,10 @@ def _serve(conn: Connection) -> None:
 
 
 class GuardedLoader:
-    """`load_bytes` in a reusable child process, with a per-document time budget and memory cap."""
+    """`load_bytes` in a reusable child process, with a per-document time budget and memory cap.
+
+    Use as a context manager, one per thread or process; the worker starts on the first document.
+    """
 
     def __init__(self) -> None:
         self._context = multiprocessing.get_context(_START_METHOD)
@@ -108,19 +116,27 @@ class GuardedLoader:
             process.close()
         return code
 
-    def _send(self, request: tuple[bytes, str, Limits]) -> Connection:
-        """Hand `request` to a live worker, replacing one that has died since the last document."""
+    def _send_once(self, request: tuple[bytes, str, Limits]) -> Connection:
         conn = self._conn
         if conn is None or self._process is None or not self._process.is_alive():
             self._kill()
             conn = self._start()
-        try:
-            conn.send(request)
-        except OSError:
-            self._kill()
-            conn = self._start()
-            conn.send(request)
+        conn.send(request)
         return conn
+
+    def _send(self, request: tuple[bytes, str, Limits]) -> Connection:
+        """Hand `request` to a live worker, replacing one that has died since the last document."""
+        try:
+            return self._send_once(request)
+        except OSError:
+            self._kill()  # the worker died between documents: one fresh start
+        try:
+            return self._send_once(request)
+        except OSError as exc:
+            self._kill()
+            raise LoadError(
+                "internal", f"no loader worker could be started or reached ({type(exc).__name__}: {exc})"
+            ) from exc
 
     def load(self, data: bytes, source: str, limits: Limits | None = None) -> LoadedDocument:
         """Load one input like `load_bytes`, raising LoadError('timeout') after `limits.max_seconds`."""
