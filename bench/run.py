@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import overhead, stages  # noqa: E402
+from bench import overhead, scaling, stages  # noqa: E402
 
 
 def main() -> None:
@@ -17,6 +17,7 @@ def main() -> None:
           f"Python {platform.python_version()}, {__import__('os').cpu_count()} cores")
     stages.main()
     overhead.main()
+    scaling.main()
 
 
 if __name__ == "__main__":

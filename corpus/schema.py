@@ -19,6 +19,12 @@ DOCUMENTS = pa.schema(
         pa.field("encoding", pa.string()),
         pa.field("ingested_at", TS, nullable=False),
         pa.field("run_id", pa.string(), nullable=False),
+        # web inputs only: what the server said when this version was fetched
+        pa.field("http_status", pa.int32()),
+        pa.field("etag", pa.string()),
+        pa.field("last_modified", pa.string()),
+        pa.field("fetched_at", TS),
+        pa.field("final_url", pa.string()),
     ]
 )
 

@@ -6,6 +6,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from corpus.store import StoreIndex
 
@@ -37,6 +38,7 @@ class PlannedItem:
     path: str
     doc_id: str
     size_bytes: int
+    fetch: dict | None = None  # for a web input: http_status, etag, last_modified, fetched_at, final_url
 
 
 def discover(paths: list[str]) -> tuple[list[InputItem], list[Refused]]:
@@ -116,18 +118,35 @@ class Plan:
 
 def plan(items: list[InputItem], index: StoreIndex) -> Plan:
     """Hash each input and compare it with the store: only new bytes or new names need work."""
-    result = Plan([], [], [], [])
+    hashed, unreadable = [], []
     for item in items:
         try:
             doc_id, size = hash_file(item.path)
         except OSError as exc:
-            result.unreadable.append(Refused(item.source, "read_error", f"{item.source}: cannot read: {exc.strerror or exc}"))
+            unreadable.append(Refused(item.source, "read_error", f"{item.source}: cannot read: {exc.strerror or exc}"))
             continue
-        planned = PlannedItem(item.source, item.path, doc_id, size)
-        if index.latest_by_source.get(item.source) == doc_id:
+        hashed.append(PlannedItem(item.source, item.path, doc_id, size))
+    result = sort_planned(hashed, index)
+    result.unreadable.extend(unreadable)
+    return result
+
+
+def sort_planned(items: list[PlannedItem], index: StoreIndex) -> Plan:
+    """Split hashed inputs into work to do, unchanged, and failed-before-and-unchanged."""
+    result = Plan([], [], [], [])
+    for planned in items:
+        if index.latest_by_source.get(planned.source) == planned.doc_id:
             result.unchanged.append(planned)
-        elif (item.source, doc_id) in index.permanent_errors:
+        elif (planned.source, planned.doc_id) in index.permanent_errors:
             result.skipped_failed.append(planned)
         else:
             result.todo.append(planned)
     return result
+
+
+def discover_selected(root: str, keep: Callable[[str], bool]) -> tuple[list[InputItem], list[Refused]]:
+    """Like `discover` for one path, keeping only files whose path below it `keep` accepts."""
+    items, refused = discover([root])
+    prefix = root.rstrip("/") + "/"
+    chosen = [i for i in items if keep(i.source[len(prefix):] if i.source.startswith(prefix) else Path(i.source).name)]
+    return chosen, refused

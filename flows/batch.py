@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from corpus.document import LoadedDocument, LoadError
+from corpus.guard import GuardedLoader
 from corpus.loaders import Limits, load_bytes
 from corpus.sources import PlannedItem
 from corpus.store import Batch, StoreIndex
@@ -61,16 +62,18 @@ def load_items(items: list[PlannedItem], limits: Limits, batch: Batch, run_id: s
     Loading is most of a document's cost, so progress is reported per document here.
     """
     loaded = []
-    for item in items:
-        doc = load_one(item, limits, batch, run_id)
-        if doc is not None:
-            loaded.append((item, doc))
-        if on_document:
-            on_document(1, doc.n_pages if doc is not None else 0)
+    with GuardedLoader() as guard:  # one worker process per batch; a stuck document is killed
+        for item in items:
+            doc = load_one(item, limits, batch, run_id, guard.load)
+            if doc is not None:
+                loaded.append((item, doc))
+            if on_document:
+                on_document(1, doc.n_pages if doc is not None else 0)
     return loaded
 
 
-def load_one(item: PlannedItem, limits: Limits, batch: Batch, run_id: str) -> LoadedDocument | None:
+def load_one(item: PlannedItem, limits: Limits, batch: Batch, run_id: str,
+             load: Callable[..., LoadedDocument] = load_bytes) -> LoadedDocument | None:
     """The loaded document, or None after adding its `errors` row to `batch`."""
     try:
         with open(item.path, "rb") as fh:
@@ -81,7 +84,7 @@ def load_one(item: PlannedItem, limits: Limits, batch: Batch, run_id: str) -> Lo
                                       run_id, transient=True))
         return None
     try:
-        return load_bytes(data, item.source, limits=limits)
+        return load(data, item.source, limits)
     except LoadError as exc:
         batch.errors.append(error_row(item.source, item.doc_id, "load", exc.error_type,
                                       f"{item.source}: {exc.message}", run_id, exc.transient))
@@ -159,7 +162,7 @@ def process_batch(items: list[PlannedItem], *, index: StoreIndex, nlp: Any, mode
                                           f"{item.source}: {failed_extract[doc.doc_id]}", run_id))
             stats.failed += 1
             continue
-        batch.documents.append(document_row(doc, ingested_at, run_id))
+        batch.documents.append(document_row(doc, ingested_at, run_id, item.fetch))
         stats.new += 1
         stats.pages += doc.n_pages
     for doc_id, mentions in mentions_by_doc.items():
@@ -175,13 +178,14 @@ def process_batch(items: list[PlannedItem], *, index: StoreIndex, nlp: Any, mode
     return batch, stats
 
 
-def document_row(doc: LoadedDocument, ingested_at: datetime, run_id: str) -> dict[str, Any]:
-    """A `documents` table row."""
+def document_row(doc: LoadedDocument, ingested_at: datetime, run_id: str,
+                 fetch: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A `documents` table row (with the fetch columns for a web input)."""
     return {
         "doc_id": doc.doc_id, "source": doc.source, "title": doc.title, "kind": doc.kind,
         "text": doc.text, "n_pages": doc.n_pages, "page_starts": list(doc.page_starts),
         "size_bytes": doc.size_bytes, "encoding": doc.encoding,
-        "ingested_at": ingested_at, "run_id": run_id,
+        "ingested_at": ingested_at, "run_id": run_id, **(fetch or {}),
     }
 
 

@@ -75,11 +75,15 @@ class RichProgress:
 
 @app.command()
 def ingest(
-    paths: list[str] = typer.Argument(..., help="Files and folders to ingest (folders are read recursively; hidden files are skipped)."),
+    paths: Optional[list[str]] = typer.Argument(None, help="Files, folders (read recursively; hidden files skipped) and http(s) URLs to ingest."),
     data: Path = _data_option(),
+    source: Optional[list[str]] = typer.Option(None, "--source", "-s", help="A named source from the sources file (repeatable)."),
+    config: Path = typer.Option(Path("fundscope.toml"), "--config", help="The sources file naming the sources (see fundscope.example.toml)."),
     batch_size: int = typer.Option(100, min=1, help="Documents per Prefect task; one task per batch keeps orchestration cheap."),
     max_bytes: int = typer.Option(100_000_000, min=1, help="Inputs larger than this many bytes are refused as too_large."),
     max_pages: int = typer.Option(2000, min=1, help="PDFs with more pages than this are refused as too_large."),
+    max_seconds: float = typer.Option(60.0, min=0.1, help="Time budget per document: a document still loading after this is stopped and reported as timeout (retried next run)."),
+    max_decompressed_bytes: int = typer.Option(256 * 1024 * 1024, min=1, help="PDF streams inflating, or text decoding, past this many bytes are refused as too_large."),
     workers: int = typer.Option(0, "--workers", "-w", min=0, help="Worker processes for loading, spaCy and classification (0: one per core; small runs use one process, since starting workers costs seconds)."),
     dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Run the batches on an existing Dask cluster, e.g. tcp://127.0.0.1:8786 (--data must be reachable by every worker)."),
     strict: bool = typer.Option(False, "--strict", help="Exit with status 1 if any input failed."),
@@ -96,6 +100,20 @@ def ingest(
     configure_environment()
     from flows.prefect_env import choose_api, run_settings
 
+    paths, source = list(paths or []), list(source or [])
+    if not paths and not source:
+        console.print("[red]name at least one path or URL, or a --source[/red]")
+        raise typer.Exit(2)
+    if source:
+        from corpus.config import ConfigError, load_sources
+
+        try:
+            known = load_sources(config)
+            for name in source:
+                known.source(name)
+        except (ConfigError, KeyError) as exc:
+            console.print(f"[red]{exc.args[0] if isinstance(exc, KeyError) else exc}[/red]")
+            raise typer.Exit(2)
     t0 = time.perf_counter()
     api = choose_api(local_server)
     if api is None:
@@ -115,7 +133,9 @@ def ingest(
         with run_settings(api, share_with_workers=n_workers > 1 or dask_address is not None):
             summary = ingest_flow.with_options(task_runner=runner)(
                 paths=list(paths), data_dir=str(data), batch_size=batch_size,
-                limits={"max_bytes": max_bytes, "max_pages": max_pages},
+                limits={"max_bytes": max_bytes, "max_pages": max_pages, "max_seconds": max_seconds,
+                        "max_decompressed_bytes": max_decompressed_bytes},
+                sources=source, config=str(config) if source or config.exists() else None,
                 workers=1 if dask_address is None and n_workers == 1 else max(n_workers, 2))
     except (ModelNotFoundError, ModelVersionError, ModelFormatError) as exc:
         bar.stop()
@@ -299,6 +319,35 @@ def reclassify(
         result = reclassify_flow(data_dir=str(data))
     modes = ", ".join(f"{k} {v}" for k, v in sorted(result["modes"].items())) or "nothing to do"
     console.print(f"model {result['model_version']}: {result['reclassified']} documents re-labelled ({modes})")
+
+
+@app.command()
+def serve(
+    config: Path = typer.Option(Path("fundscope.toml"), "--config", help="The sources file (see fundscope.example.toml)."),
+    data: Path = _data_option(),
+) -> None:
+    """Serve every source of the sources file as a Prefect deployment `ingest/<source>`.
+
+    Scheduled sources run on their cron schedule; any source can be started by hand from the
+    Prefect UI or with `prefect deployment run 'ingest/<source>'`. Needs a running Prefect
+    server (`fundscope server start`, or PREFECT_API_URL). Stop with Ctrl-C.
+    """
+    configure_environment()
+    from flows.prefect_env import choose_api
+
+    api = choose_api(True)
+    if api is None:
+        console.print("[red]serve needs a running Prefect server: start one with `fundscope server start` "
+                      "(or `prefect server start`) or set PREFECT_API_URL[/red]")
+        raise typer.Exit(2)
+    from corpus.config import ConfigError
+    from flows.serve import serve as serve_sources
+
+    try:
+        serve_sources(config, data)
+    except ConfigError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
 
 
 server_app = typer.Typer(help="Run a Prefect server in the background so ingest runs skip the temporary server's start-up (about 10 s each).", no_args_is_help=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
@@ -14,18 +15,28 @@ from prefect.futures import as_completed
 from prefect.tasks import exponential_backoff
 
 from corpus.loaders import Limits
-from corpus.sources import Plan, discover, plan
+from corpus.config import DEFAULT_CONFIG, Source, load_sources
+from corpus.fetch import FetchSettings, Fetcher
+from corpus.sources import Plan, discover, discover_selected, plan, sort_planned
+from corpus.web import is_url
 from corpus.store import Batch, Store
 from flows import progress
+from flows.artifacts import new_documents_artifact
 from flows.batch import BatchStats, error_row, process_batch
+from flows.fetching import gather_web_inputs
 from flows.summary import RunSummary, summary_markdown
 from flows.workers import get_model, get_nlp
 
 
 @task(name="plan-inputs", cache_policy=NO_CACHE)
-def plan_inputs(paths: list[str], data_dir: str) -> Plan:
-    """Find the input files, hash them and compare with the store."""
+def plan_inputs(paths: list[str], data_dir: str, path_sources: list[Source] | None = None) -> Plan:
+    """Find the input files (named, or from `path` sources), hash them and compare with the store."""
     items, refused = discover(paths)
+    for source in path_sources or []:
+        for root in source.paths:
+            found, bad = discover_selected(root, source.selects)
+            items += found
+            refused += bad
     result = plan(items, Store(data_dir).index())
     result.unreadable.extend(refused)
     return result
@@ -48,11 +59,14 @@ def process_batch_task(items: list, data_dir: str, run_id: str, limits: dict[str
 
 
 @task(name="record-refused", cache_policy=NO_CACHE)
-def record_refused(refused: list, data_dir: str, run_id: str) -> int:
-    """Write an `errors` row for every input that could not even be read."""
-    batch = Batch(errors=[error_row(r.source, None, "load", r.error_type, r.message, run_id,
-                                    transient=r.error_type == "read_error") for r in refused])
-    return Store(data_dir).commit(batch, run_id).written["errors"]
+def record_refused(refused: list, data_dir: str, run_id: str, transient: set[str] | None = None) -> int:
+    """Write an `errors` row for every input that could not be read or fetched."""
+    rows = []
+    for r in refused:
+        stage = "fetch" if is_url(r.source) else "load"
+        rows.append(error_row(r.source, None, stage, r.error_type, r.message, run_id,
+                              transient=r.error_type == "read_error" or r.source in (transient or set())))
+    return Store(data_dir).commit(Batch(errors=rows), run_id).written["errors"]
 
 
 def batches(items: list, size: int, workers: int = 1) -> list[list]:
@@ -64,17 +78,33 @@ def batches(items: list, size: int, workers: int = 1) -> list[list]:
 
 @flow(name="ingest", validate_parameters=False)
 def ingest(paths: list[str], data_dir: str, batch_size: int = 100,
-           limits: dict[str, Any] | None = None, workers: int = 1) -> RunSummary:
-    """Ingest files and folders into the parquet store at `data_dir`."""
+           limits: dict[str, Any] | None = None, workers: int = 1,
+           sources: list[str] | None = None, config: str | None = None) -> RunSummary:
+    """Ingest files, folders, URLs and named sources into the parquet store at `data_dir`."""
     run_id = _run_id()
-    planned = plan_inputs(paths, data_dir)
+    named = [load_sources(config or DEFAULT_CONFIG).source(n) for n in sources or []]
+    local = [p for p in paths if not is_url(p)]
+    urls = [p for p in paths if is_url(p)]
+    planned = plan_inputs(local, data_dir, [s for s in named if s.kind == "path"])
+    web = None
+    web_sources = [s for s in named if s.kind != "path"]
+    if urls or web_sources:
+        settings = load_sources(config).fetch if config else FetchSettings()
+        with Fetcher(settings, robots_cache=Path(data_dir) / "web" / "robots.json") as fetcher:
+            web = gather_web_inputs(urls, web_sources, data_dir, fetcher)
+        fetched = sort_planned(web.todo, Store(data_dir).index())
+        planned.todo += fetched.todo
+        planned.unchanged += fetched.unchanged
+        planned.skipped_failed += fetched.skipped_failed
+        planned.unreadable += web.failed
     progress.start(len(planned.todo), len(planned.unchanged) + len(planned.skipped_failed))
     summary = RunSummary(run_id=run_id, unchanged=len(planned.unchanged),
                          skipped_failed=len(planned.skipped_failed))
     if planned.todo:
         get_model()  # a missing or incompatible model stops the run here, before any work
+    summary.unchanged += web.not_modified if web else 0
     if planned.unreadable:
-        record_refused(planned.unreadable, data_dir, run_id)
+        record_refused(planned.unreadable, data_dir, run_id, web.transient if web else set())
         summary.stats.failed += len(planned.unreadable)
     chunks = batches(planned.todo, batch_size, workers)
     futures = {process_batch_task.submit(chunk, data_dir, run_id, limits or {}): len(chunk) for chunk in chunks}
@@ -83,7 +113,10 @@ def ingest(paths: list[str], data_dir: str, batch_size: int = 100,
         if not stats.reported_live:
             progress.report(futures[future], stats.pages)
         summary.stats.add(stats)
+    if web:
+        web.memory.save(Path(data_dir))  # only now: a killed run re-fetches instead of trusting a 304
     summary.finish(Store(data_dir), paths)
+    new_documents_artifact(Store(data_dir), run_id)
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(summary),
                              description="fundscope ingest run summary")
     return summary

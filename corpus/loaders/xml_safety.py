@@ -21,18 +21,18 @@ class _Refused(Exception):
 
 def _refuse_entity(name: str, is_parameter: int, value: str | None, base: str | None,
                    system_id: str | None, public_id: str | None, notation: str | None) -> None:
-    kind = "parameter entity" if is_parameter else "entity"
+    kind = "a parameter entity" if is_parameter else "an entity"
     source = f" from {system_id}" if system_id else ""
     raise _Refused(f"{kind} '{name}'{source}")
 
 
 def _refuse_unparsed(name: str, base: str | None, system_id: str | None,
                      public_id: str | None, notation: str | None) -> None:
-    raise _Refused(f"unparsed entity '{name}'")
+    raise _Refused(f"an unparsed entity '{name}'")
 
 
 def _refuse_external(context: str | None, base: str | None, system_id: str | None, public_id: str | None) -> int:
-    raise _Refused(f"external reference {system_id}")
+    raise _Refused(f"an external reference to {system_id}")
 
 
 def _qualified(name: str) -> str:
@@ -72,9 +72,9 @@ def parse_xml_safely(data: bytes, max_bytes: int = DEFAULT_MAX_XML_BYTES) -> Ele
     except _Refused as exc:
         raise LoadError(
             "unsafe_xml",
-            f"the XML declares an {exc}, refused so that entity expansion (billion laughs) or "
+            f"the XML declares {exc}, refused so that entity expansion (billion laughs) or "
             "external fetches (XXE) cannot run; ask the publisher for XML without a DTD",
         ) from exc
-    except (expat.ExpatError, AssertionError, IndexError) as exc:
+    except (expat.ExpatError, AssertionError) as exc:
         # TreeBuilder asserts on mismatched ends that expat already rejects; kept for safety
         raise LoadError("corrupt_xml", f"the XML is not well-formed ({exc})") from exc

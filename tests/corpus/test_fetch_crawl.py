@@ -14,15 +14,8 @@ import pytest
 
 from corpus.feeds import feed_links, sitemap_links
 from corpus.fetch import DOCUMENT_TYPES, FEED_TYPES, FetchResult, FetchSettings, FetchState, Fetcher, TransientFetchError
-from tests.corpus.webserver import Route, WebServer
+from tests.corpus.webserver import PAGE_B, PAGE_C, PDF, TEXT_D, PAGE_A, WebServer, site_routes
 
-SITE = Path(__file__).resolve().parents[1] / "data" / "web" / "site"
-SAMPLES = Path(__file__).resolve().parents[2] / "corpus" / "samples"
-PAGE_A = (SAMPLES / "anr-fapesp-bilateral-call.html").read_bytes()
-PAGE_B = (SAMPLES / "baltic-clean-shipping-common-pot.html").read_bytes()
-PAGE_C = (SAMPLES / "nsf-snsf-lead-agency.html").read_bytes()
-TEXT_D = (SAMPLES / "india-norway-agreement-news.txt").read_bytes()
-PDF = (SAMPLES / "dfg-anr-lead-agency-call.pdf").read_bytes()
 SETTINGS = FetchSettings(timeout_seconds=0.3, min_interval_seconds=0.0)
 ATTEMPTS = 3  # what the lead's Prefect task retries will give a transient failure
 
@@ -65,31 +58,6 @@ def crawl(base: str, memory: Memory, robots_cache: Path) -> dict[str, FetchResul
         for child in listed(fetcher, index, memory, lambda d, u: [link.url for link in sitemap_links(d, u)]):
             urls += listed(fetcher, child, memory, lambda d, u: [link.url for link in sitemap_links(d, u, r"/pages/")])
         return {url: fetch_with_retries(fetcher, url, memory) for url in dict.fromkeys(urls)}
-
-
-def site_routes() -> dict[str, Route]:
-    def xml(name: str, kind: str) -> Route:
-        return Route((SITE / name).read_bytes(), content_type=kind)
-
-    return {
-        "/robots.txt": xml("robots.txt", "text/plain"),
-        "/feed.rss": xml("feed.rss", "application/rss+xml"),
-        "/feed.atom": xml("feed.atom", "application/atom+xml"),
-        "/sitemap.xml": xml("sitemap.xml", "application/xml"),
-        "/sitemap-pages.xml": xml("sitemap-pages.xml", "application/xml"),
-        "/pages/a.html": Route(PAGE_A),
-        "/pages/b.html": Route(PAGE_B),
-        "/pages/c.html": Route(PAGE_C),
-        "/pages/d.txt": Route(TEXT_D, content_type="text/plain; charset=utf-8", validators="last_modified"),
-        "/other/e.html": Route(b"<p>not in the pattern</p>"),
-        "/docs/call.pdf": Route(PDF, content_type="application/pdf"),
-        "/private/secret.html": Route(b"<p>internal</p>"),
-        "/flaky.html": Route(b"<p>answers on the third try</p>", fail_first=2),
-        "/slow.html": Route(b"<p>too late</p>", delay=1.0),
-        "/redirect/1": Route(status=301, location="/redirect/2"),
-        "/redirect/2": Route(status=302, location="/redirect/3"),
-        "/redirect/3": Route(status=302, location="/pages/c.html"),
-    }
 
 
 @pytest.fixture()

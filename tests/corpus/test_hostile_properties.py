@@ -20,7 +20,7 @@ HTML = (HOSTILE / "html_named.pdf").read_bytes()
 TEXT = (HOSTILE / "mixed_utf8_cp1252.txt").read_bytes()
 BUDGET = Limits(max_seconds=2.0, max_pages=20, max_decompressed_bytes=16 * 1024 * 1024)
 SETTINGS = settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 

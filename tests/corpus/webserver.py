@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from email.message import Message
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 FIRST_MODIFIED = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 
@@ -164,3 +165,39 @@ def _handler_for(server: WebServer) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+# The small site the crawl tests (fetch layer and flow) run against.
+SITE = Path(__file__).resolve().parents[1] / "data" / "web" / "site"
+SAMPLES = Path(__file__).resolve().parents[2] / "corpus" / "samples"
+PAGE_A = (SAMPLES / "anr-fapesp-bilateral-call.html").read_bytes()
+PAGE_B = (SAMPLES / "baltic-clean-shipping-common-pot.html").read_bytes()
+PAGE_C = (SAMPLES / "nsf-snsf-lead-agency.html").read_bytes()
+TEXT_D = (SAMPLES / "india-norway-agreement-news.txt").read_bytes()
+PDF = (SAMPLES / "dfg-anr-lead-agency-call.pdf").read_bytes()
+
+
+def site_routes() -> dict[str, Route]:
+    """A site with feeds, a sitemap index, robots.txt, a flaky, a slow and a redirecting page."""
+    def xml(name: str, kind: str) -> Route:
+        return Route((SITE / name).read_bytes(), content_type=kind)
+
+    return {
+        "/robots.txt": xml("robots.txt", "text/plain"),
+        "/feed.rss": xml("feed.rss", "application/rss+xml"),
+        "/feed.atom": xml("feed.atom", "application/atom+xml"),
+        "/sitemap.xml": xml("sitemap.xml", "application/xml"),
+        "/sitemap-pages.xml": xml("sitemap-pages.xml", "application/xml"),
+        "/pages/a.html": Route(PAGE_A),
+        "/pages/b.html": Route(PAGE_B),
+        "/pages/c.html": Route(PAGE_C),
+        "/pages/d.txt": Route(TEXT_D, content_type="text/plain; charset=utf-8", validators="last_modified"),
+        "/other/e.html": Route(b"<p>not in the pattern</p>"),
+        "/docs/call.pdf": Route(PDF, content_type="application/pdf"),
+        "/private/secret.html": Route(b"<p>internal</p>"),
+        "/flaky.html": Route(b"<p>answers on the third try</p>", fail_first=2),
+        "/slow.html": Route(b"<p>too late</p>", delay=1.0),
+        "/redirect/1": Route(status=301, location="/redirect/2"),
+        "/redirect/2": Route(status=302, location="/redirect/3"),
+        "/redirect/3": Route(status=302, location="/pages/c.html"),
+    }

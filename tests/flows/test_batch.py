@@ -111,3 +111,14 @@ def test_agency_rows_carry_the_agency_country(tmp_path: Path) -> None:
                              model=FixedModel(), limits=Limits(), run_id="r")
     agencies = {(m["value"], m["agency_country"]) for m in batch.mentions if m["label"] == "agency"}
     assert agencies == {("JST", "JPN"), ("DFG", "DEU")}
+
+
+def test_a_document_past_its_time_budget_is_stopped_and_the_batch_goes_on(tmp_path: Path) -> None:
+    slow = Path(__file__).resolve().parents[1] / "data" / "hostile" / "slow_800k_chars.pdf"
+    planned = items(tmp_path, {"a.txt": TEXTS["a.txt"]})
+    doc_id, size = hash_file(str(slow))
+    planned.insert(0, PlannedItem("slow.pdf", str(slow), doc_id, size))
+    batch, stats = process_batch(planned, index=StoreIndex(), nlp=get_nlp(), model=FixedModel(),
+                                 limits=Limits(max_seconds=0.5), run_id="r")
+    assert [(e["source"], e["error_type"], e["transient"]) for e in batch.errors] == [("slow.pdf", "timeout", True)]
+    assert [d["source"] for d in batch.documents] == ["a.txt"]

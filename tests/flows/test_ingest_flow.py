@@ -117,6 +117,18 @@ def test_one_bad_document_does_not_fail_the_run(prefect_api: str, tmp_path: Path
     }
 
 
+def test_new_documents_table_lists_mode_countries_and_trl(ingested: tuple) -> None:
+    from flows.artifacts import new_documents
+
+    data, first, _ = ingested
+    rows = {Path(r["source"]).name: r for r in new_documents(Store(data), first.run_id)}
+    assert len(rows) == first.stats.new
+    call = rows["jst-ukri-quantum-sensing-call.pdf"]
+    assert call["funding_mode"] in {"matching_fund", "direct_fund", "neither"}
+    assert set(call["countries"].split()) >= {"JPN", "GBR"}
+    assert "2-2" in call["trl_ranges"].split()
+
+
 def test_each_run_leaves_a_markdown_summary_artifact(ingested: tuple) -> None:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
@@ -126,6 +138,9 @@ def test_each_run_leaves_a_markdown_summary_artifact(ingested: tuple) -> None:
         for summary, expected in ((first, "| documents new | "), (second, "| documents unchanged | ")):
             artifacts = client.read_artifacts(
                 artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[summary.run_id])))
-            assert [a.type for a in artifacts] == ["markdown"]
-            assert expected in artifacts[0].data
-    assert f"| documents unchanged | {first.stats.new} |" in artifacts[0].data
+            markdown = [a for a in artifacts if a.type == "markdown"]
+            assert len(markdown) == 1
+            assert expected in markdown[0].data
+            tables = [a for a in artifacts if a.type == "table"]
+            assert len(tables) == (1 if summary is first else 0)  # a run with nothing new adds no table
+    assert f"| documents unchanged | {first.stats.new} |" in markdown[0].data

@@ -125,7 +125,7 @@ def bomb_pdf() -> bytes:
 
 
 def slow_pdf() -> bytes:
-    """A 2 KB page that draws 800,000 characters in 3 pt type: tens of seconds of character work."""
+    """A 4 KB file whose one page draws 800,000 characters in 3 pt type: tens of seconds of work."""
     line = b"(" + b"ab" * 100 + b") '\n"
     return _one_page_pdf(b"BT /F1 3 Tf 4 TL 10 830 Td\n" + line * 4000 + b"ET\n")
 
