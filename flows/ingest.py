@@ -12,6 +12,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from corpus.loaders import Limits
@@ -76,7 +77,9 @@ def batches(items: list, size: int, workers: int = 1) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-@flow(name="ingest", validate_parameters=False)
+# Default: batches one after another in one process (threads would not help: the GIL).
+# The CLI swaps in a process pool or Dask with `with_options(task_runner=...)`.
+@flow(name="ingest", validate_parameters=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def ingest(paths: list[str], data_dir: str, batch_size: int = 100,
            limits: dict[str, Any] | None = None, workers: int = 1,
            sources: list[str] | None = None, config: str | None = None) -> RunSummary:
