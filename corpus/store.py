@@ -29,6 +29,7 @@ from typing import Any, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from corpus import failpoints
 from corpus.schema import TABLES
 
 ORPHAN_GRACE_S = 3600  # unlisted files younger than this may belong to a commit in progress
@@ -194,6 +195,7 @@ class Store:
                     continue
                 arrow = pa.Table.from_pylist(table_rows, schema=TABLES[table])
                 rel = f"tables/{table}/{commit_id}.parquet"
+                failpoints.reach(f"store.before_{table}")
                 _atomic_write(self.root / rel, lambda p, a=arrow: pq.write_table(a, p))
                 files[table] = rel
                 tables[table] = arrow
@@ -205,8 +207,10 @@ class Store:
                 "rows": {t: n for t, n in written.items() if n},
             }
             data = json.dumps(record, indent=1).encode("utf-8")
+            failpoints.reach("store.before_record")
             _atomic_write(self.commits_dir / f"{commit_id}.json", lambda p: Path(p).write_bytes(data))
             _fsync_dir(self.commits_dir)
+            failpoints.reach("store.after_record")
             index.add_commit({t: a.select(_INDEX_COLUMNS[t]) for t, a in tables.items()})
             index.seen_commits.add(commit_id)
             self._sweep_orphans()
@@ -275,6 +279,7 @@ def _atomic_write(path: Path, write: Any) -> None:
     tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
     try:
         write(str(tmp))
+        failpoints.reach("store.temp_written")
         fd = os.open(tmp, os.O_RDONLY)
         try:
             os.fsync(fd)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from corpus import failpoints
 from corpus.document import LoadedDocument, LoadError
 from corpus.guard import GuardedLoader
 from corpus.loaders import Limits, load_bytes
@@ -117,6 +118,7 @@ def process_batch(items: list[PlannedItem], *, index: StoreIndex, nlp: Any, mode
     batch, stats = Batch(), BatchStats()
     t0 = time.perf_counter()
     loaded = load_items(items, limits, batch, run_id, on_document)
+    failpoints.reach("batch.loaded")
     stats.seconds["load"] += time.perf_counter() - t0
 
     # identical bytes share one extraction, within the batch and with the store
@@ -138,6 +140,7 @@ def process_batch(items: list[PlannedItem], *, index: StoreIndex, nlp: Any, mode
         except Exception as exc:
             failed_extract[doc.doc_id] = f"{type(exc).__name__}: {exc}"
     stats.seconds["spacy"] += time.perf_counter() - t0
+    failpoints.reach("batch.extracted")
 
     t0 = time.perf_counter()
     predictions: dict[str, Any] = {}
@@ -154,6 +157,7 @@ def process_batch(items: list[PlannedItem], *, index: StoreIndex, nlp: Any, mode
                     batch.errors.append(error_row(fresh[i].source, i, "classify", "classify_failed",
                                                   f"{fresh[i].source}: {type(exc).__name__}: {exc}", run_id))
     stats.seconds["classify"] += time.perf_counter() - t0
+    failpoints.reach("batch.classified")
 
     ingested_at = now_utc()
     for item, doc in loaded:

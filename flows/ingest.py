@@ -16,6 +16,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from corpus.loaders import Limits
+from corpus import failpoints
 from corpus.config import DEFAULT_CONFIG, Source, load_sources
 from corpus.fetch import FetchSettings, Fetcher
 from corpus.sources import Plan, discover, discover_selected, plan, sort_planned
@@ -40,6 +41,7 @@ def plan_inputs(paths: list[str], data_dir: str, path_sources: list[Source] | No
             refused += bad
     result = plan(items, Store(data_dir).index())
     result.unreadable.extend(refused)
+    failpoints.reach("flow.planned")
     return result
 
 
