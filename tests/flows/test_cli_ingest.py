@@ -1,0 +1,43 @@
+"""`fundscope ingest` from the command line: failures listed at the end, `--strict` exit status."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from flows.cli import app
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_failures_are_listed_and_only_strict_makes_them_fatal(prefect_api: str, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(REPO / "corpus" / "samples" / "india-norway-agreement-news.txt", src / "news.txt")
+    shutil.copy(REPO / "tests" / "data" / "hostile" / "corrupt.pdf", src / "broken.pdf")
+    runner = CliRunner()
+    env = {"PREFECT_API_URL": prefect_api}
+    lenient = runner.invoke(app, ["ingest", str(src), "--data", str(tmp_path / "a"), "-q"], env=env,
+                            terminal_width=200)
+    assert lenient.exit_code == 0, lenient.output
+    assert "broken.pdf" in lenient.output and "corrupt_pdf" in lenient.output
+    strict = runner.invoke(app, ["ingest", str(src), "--data", str(tmp_path / "b"), "-q", "--strict"], env=env,
+                           terminal_width=200)
+    assert strict.exit_code == 1
+
+
+def test_nothing_to_ingest_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["ingest", "--data", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "at least one path" in result.output
+
+
+def test_unknown_source_names_the_file_and_the_known_sources(tmp_path: Path) -> None:
+    config = tmp_path / "fundscope.toml"
+    config.write_text('[sources.news]\nkind = "urls"\nurls = ["https://example.org/a.html"]\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", "--source", "nope", "--config", str(config), "--data", str(tmp_path)],
+                                terminal_width=200)
+    assert result.exit_code == 2
+    assert "nope" in result.output and "news" in result.output
