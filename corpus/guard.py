@@ -95,7 +95,15 @@ class GuardedLoader:
     def _start(self) -> Connection:
         ours, theirs = self._context.Pipe(duplex=True)
         process = self._context.Process(target=_serve, args=(theirs,), name="fundscope-loader", daemon=True)
-        process.start()
+        # A Dask worker is a daemonic process, and multiprocessing refuses children to those.
+        # Our child is itself a daemon that exits when its pipe closes, so lift the refusal.
+        config = multiprocessing.current_process()._config  # type: ignore[attr-defined]
+        was_daemon = config.pop("daemon", None)
+        try:
+            process.start()
+        finally:
+            if was_daemon is not None:
+                config["daemon"] = was_daemon
         theirs.close()
         self._process, self._conn = process, ours
         return ours

@@ -11,7 +11,6 @@ from typing import Any
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
@@ -113,7 +112,8 @@ def ingest(paths: list[str], data_dir: str, batch_size: int = 100,
         summary.stats.failed += len(planned.unreadable)
     chunks = batches(planned.todo, batch_size, workers)
     futures = {process_batch_task.submit(chunk, data_dir, run_id, limits or {}): len(chunk) for chunk in chunks}
-    for future in as_completed(list(futures)):
+    # results in submission order: prefect's as_completed does not see Dask futures finish
+    for future in futures:
         stats = future.result()
         if not stats.reported_live:
             progress.report(futures[future], stats.pages)
