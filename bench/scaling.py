@@ -45,6 +45,7 @@ class RunResult:
     wall: float
     main_peak: int = 0
     worker_peaks: dict[int, int] = field(default_factory=dict)
+    loader_peaks: dict[int, int] = field(default_factory=dict)  # the loader guard's forked children
 
     @property
     def max_worker_peak(self) -> int:
@@ -140,6 +141,8 @@ def run_monitored(cmd: list[str], env: dict[str, str]) -> RunResult:
                 result.main_peak = max(result.main_peak, peak)
             elif "spawn_main" in table.get(pid, (0, ""))[1]:  # a process-pool worker
                 result.worker_peaks[pid] = max(result.worker_peaks.get(pid, 0), peak)
+            elif "forkserver" in table.get(pid, (0, ""))[1]:  # corpus.guard's loader processes
+                result.loader_peaks[pid] = max(result.loader_peaks.get(pid, 0), peak)
         time.sleep(SAMPLE_EVERY)
     out, err = proc.communicate()
     result.wall = time.perf_counter() - t0
@@ -276,12 +279,14 @@ def report(results: list[SizeResult], cores: int, stages: Counter, stage_docs: i
         for workers, first, again in ((1, r.one, r.one_rerun), (cores, r.many, r.many_rerun)):
             print(f"| {r.n_docs} | {workers} | {first.wall:.1f} | {again.wall:.1f} | {again.wall / first.wall:.1%} |")
     print("\n## Peak RSS (MB, VmHWM) per process\n")
-    print("| documents | 1 worker: the process | all cores: main process | all cores: largest worker "
-          "| worker processes |")
-    print("|---:|---:|---:|---:|---:|")
+    print("Loader = the largest of the PDF/HTML loader processes `corpus.guard` forks (and its forkserver).\n")
+    print("| documents | 1 worker: the process | 1 worker: loader | all cores: main process "
+          "| all cores: largest worker | all cores: loader | worker processes |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         worker = _mb(r.many.max_worker_peak) if r.many.worker_peaks else "— (ran in main)"
-        print(f"| {r.n_docs} | {_mb(r.one.main_peak)} | {_mb(r.many.main_peak)} | {worker} | "
+        print(f"| {r.n_docs} | {_mb(r.one.main_peak)} | {_mb(max(r.one.loader_peaks.values(), default=0))} | "
+              f"{_mb(r.many.main_peak)} | {worker} | {_mb(max(r.many.loader_peaks.values(), default=0))} | "
               f"{len(r.many.worker_peaks)} |")
     total = sum(stages.values())
     orchestration = stage_wall - total
