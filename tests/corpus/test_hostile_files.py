@@ -14,6 +14,7 @@ import pytest
 from corpus.document import ERROR_TYPES, LoadedDocument
 from corpus.guard import GuardedLoader
 from corpus.loaders import Limits, LoadError, load_bytes
+from tests.corpus.test_loaders_realpdfs import EXPECTED as REAL_PDF_OUTCOMES
 
 HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
@@ -66,23 +67,9 @@ GUARD_ONLY = {"slow_800k_chars.pdf"}
 TIGHT = replace(LIMITS, max_seconds=1.0)
 REAL_LIMITS = Limits(max_seconds=10.0)  # real documents run longer than the fixtures' max_pages
 
-# Real PDFs from pdfplumber's and pdfminer's test suites (see ../shared/pdfs/README.md); any
-# file not listed must load with text.
-REAL_EXPECTED = {
-    "pdfplumber/empty.pdf": "empty",  # 0 bytes
-    "pdfplumber/password-example.pdf": "encrypted_pdf",  # user password "test"
-    "pdfminer/encryption-aes-128-m.pdf": "encrypted_pdf",  # user password "foo", as the rest
-    "pdfminer/encryption-aes-128.pdf": "encrypted_pdf",
-    "pdfminer/encryption-aes-256-m.pdf": "encrypted_pdf",
-    "pdfminer/encryption-aes-256-r6.pdf": "encrypted_pdf",
-    "pdfminer/encryption-aes-256.pdf": "encrypted_pdf",
-    "pdfminer/encryption-rc4-128.pdf": "encrypted_pdf",
-    "pdfminer/encryption-rc4-40.pdf": "encrypted_pdf",
-    "pdfminer/encryption-encrypted_doc_no_id.pdf": "no_text_layer",  # empty password; fax images only
-    "pdfminer/contrib-issue-1057-tiff-predictor.pdf": "no_text_layer",  # one image, no fonts
-    "pdfminer/simple2.pdf": "no_text_layer",  # draws only lines and shapes
-    "pdfplumber/issue-297-example.pdf": "empty",  # page without /Contents
-}
+# Real PDFs from pdfplumber's and pdfminer's test suites: the expected outcome of each, kept
+# once, beside the loader tests (any file not listed must load with text).
+REAL_EXPECTED = REAL_PDF_OUTCOMES
 
 
 def _fixture_names() -> list[str]:
