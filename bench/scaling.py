@@ -254,6 +254,22 @@ def start_server(work: Path, base_env: dict[str, str]) -> tuple[subprocess.Popen
     return server, api
 
 
+def machine() -> str:
+    """CPU model, core count, memory and Python version, for quoting the figures with their machine."""
+    import platform
+
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            model = next((ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), model)
+        with open("/proc/meminfo", encoding="utf-8") as fh:
+            mem_gb = int(fh.readline().split()[1]) / 1024 / 1024
+    except OSError:
+        mem_gb = 0.0
+    return (f"{model}, {os.cpu_count()} CPUs, {mem_gb:.0f} GB RAM, {platform.machine()}, "
+            f"Python {platform.python_version()}")
+
+
 def _mb(n: int) -> str:
     return f"{n / MB:.0f}"
 
@@ -262,6 +278,7 @@ def report(results: list[SizeResult], cores: int, stages: Counter, stage_docs: i
            stage_wall: float, elapsed: float) -> None:
     """Print every table and the targets of issue 7."""
     print(f"\n## Scaling of `fundscope ingest` on synthetic corpora ({cores} cores, {os.cpu_count()} CPUs seen)\n")
+    print(f"Machine: {machine()}.\n")
     print("Corpus: our own generated text, ~60% PDF (1–40 pages, most 1–3), ~30% HTML, ~10% text.\n")
     print("Efficiency = speed-up / workers asked for; the CLI starts fewer below 50 documents per worker.\n")
     print("| documents | stored | pages | PDF pages | workers asked | used | wall s | docs/s | pages/s | speed-up "

@@ -11,6 +11,20 @@ name, fsync, rename), then the commit record is renamed into `commits/`. A proce
 killed before that rename leaves only unlisted files, which readers ignore and the
 next commit sweeps away. Commits run under an exclusive file lock and drop rows the
 store already holds, so two runs over the same inputs at once end as one run would.
+
+The data directory may instead be an object-store URL pyarrow understands (s3://bucket/prefix,
+gs://..., see `corpus.storage`). The layout and the rule "parquet first, commit record last,
+readers trust only listed files" are the same; objects are written under their final names
+(a PUT is atomic, there is no rename) and there are no temporary files. An object store has
+no lock, so two guards stand in for the file lock:
+
+* within a process, commits to one URL take turns on a thread lock, and the flows commit
+  from the flow process only (tasks hand their rows back instead of committing);
+* between runs, a lease object `lease.json` (run id, host, pid, time), taken when a run
+  starts, refreshed on every commit and deleted when the run ends. A commit is refused
+  with `StoreLeaseHeld` while another process's lease is younger than `LEASE_S`. This is
+  best effort, not atomic: two runs starting in the same instant can both take it, and a
+  killed run keeps others out until its lease is `LEASE_S` old.
 """
 
 from __future__ import annotations
@@ -18,6 +32,8 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import socket
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -31,8 +47,14 @@ import pyarrow.parquet as pq
 
 from corpus import failpoints
 from corpus.schema import TABLES
+from corpus.storage import ObjectStore, display, is_remote, local_path
 
 ORPHAN_GRACE_S = 3600  # unlisted files younger than this may belong to a commit in progress
+LEASE_S = 600  # an object store's lease younger than this keeps other runs from committing
+LEASE = "lease.json"
+
+_URL_LOCKS: dict[str, threading.Lock] = {}  # one per object-store URL, shared by this process's Stores
+_URL_LOCKS_GUARD = threading.Lock()
 
 
 @dataclass
@@ -97,13 +119,20 @@ class StoreLockTimeout(RuntimeError):
     """Another process held the store's lock for longer than we were willing to wait."""
 
 
+class StoreLeaseHeld(StoreLockTimeout):
+    """Another run holds a fresh lease on an object-store data location."""
+
+
 class Store:
     """A data directory of parquet tables with atomic batch commits."""
 
     def __init__(self, root: Path | str, lock_timeout_s: float = 600.0) -> None:
-        self.root = Path(root)
+        self.remote = is_remote(root)
+        self.objects = ObjectStore.open(str(root)) if self.remote else None
+        self.root = local_path(root) if not self.remote else root
         self.lock_timeout_s = lock_timeout_s
         self._index = StoreIndex()
+        self._records: dict[str, dict[str, Any]] = {}  # object store: records are immutable, read once
 
     # ----- paths -------------------------------------------------------------------
     @property
@@ -114,14 +143,22 @@ class Store:
         return self.root / "tables" / table
 
     def ensure(self) -> None:
-        """Create the directory layout if it is missing."""
+        """Create the directory layout if it is missing (object stores need none)."""
+        if self.remote:
+            return
         self.commits_dir.mkdir(parents=True, exist_ok=True)
         for table in TABLES:
             self.table_dir(table).mkdir(parents=True, exist_ok=True)
 
     # ----- reading -----------------------------------------------------------------
+    def exists(self) -> bool:
+        """True when the data location holds anything (a directory, or objects under the prefix)."""
+        return self.objects.exists() if self.objects else self.root.is_dir()
+
     def commit_records(self) -> list[dict[str, Any]]:
         """Every committed record, oldest first (commit ids sort by time)."""
+        if self.objects:
+            return self._object_records()
         if not self.commits_dir.is_dir():
             return []
         records = []
@@ -129,9 +166,23 @@ class Store:
             records.append(json.loads(path.read_text(encoding="utf-8")))
         return records
 
-    def files(self, table: str) -> list[Path]:
-        """Committed parquet files of `table`, oldest first."""
-        return [self.root / r["files"][table] for r in self.commit_records() if table in r["files"]]
+    def _object_records(self) -> list[dict[str, Any]]:
+        for name, _ in self.objects.list("commits"):
+            if name.endswith(".json") and name not in self._records:
+                self._records[name] = json.loads(self.objects.read(f"commits/{name}"))
+        return [self._records[name] for name in sorted(self._records)]
+
+    def files(self, table: str) -> list[Path] | list[str]:
+        """Committed parquet files of `table`, oldest first (object-store paths when remote)."""
+        return [self._file(r["files"][table]) for r in self.commit_records() if table in r["files"]]
+
+    @property
+    def filesystem(self) -> Any:
+        """The pyarrow file system `files()` are paths in (None: the local one)."""
+        return self.objects.fs if self.objects else None
+
+    def _file(self, rel: str) -> Path | str:
+        return self.objects.path(rel) if self.objects else self.root / rel
 
     def index(self) -> StoreIndex:
         """The index brought up to date with commits made since the last call (by any process)."""
@@ -142,7 +193,7 @@ class Store:
             tables = {}
             for table, rel in record["files"].items():
                 cols = _INDEX_COLUMNS[table]
-                tables[table] = pq.read_table(self.root / rel, columns=cols)
+                tables[table] = pq.read_table(self._file(rel), columns=cols, filesystem=self.filesystem)
             self._index.add_commit(tables)
             self._index.seen_commits.add(cid)
         return self._index
@@ -153,13 +204,14 @@ class Store:
         if not files:
             return TABLES[table].empty_table()
         return pa.concat_tables(
-            [pq.read_table(f, schema=TABLES[table]) for f in files], promote_options="default"
+            [pq.read_table(f, schema=TABLES[table], filesystem=self.filesystem) for f in files],
+            promote_options="default",
         )
 
     # ----- writing -----------------------------------------------------------------
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the store's exclusive lock (between processes) for the block."""
+        """Hold the store's exclusive lock (between processes) for the block; local directories only."""
         self.ensure()
         fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -179,9 +231,58 @@ class Store:
         finally:
             os.close(fd)  # closing releases the flock
 
+    @contextmanager
+    def _exclusive(self, run_id: str) -> Iterator[None]:
+        """The file lock locally; this process's URL lock and the run's lease on an object store."""
+        if not self.objects:
+            with self.lock():
+                yield
+            return
+        with _url_lock(self.objects.uri):
+            self._hold_lease(run_id)
+            yield
+
+    def take_lease(self, run_id: str) -> None:
+        """Claim an object store for run `run_id` before its work starts (no-op locally)."""
+        if self.objects:
+            with _url_lock(self.objects.uri):
+                self._hold_lease(run_id)
+
+    def release_lease(self) -> None:
+        """Give up this process's lease on an object store at the end of a run (no-op locally)."""
+        if not self.objects:
+            return
+        with _url_lock(self.objects.uri):
+            if _is_ours(self._read_lease()):
+                self.objects.delete(LEASE)
+
+    def _read_lease(self) -> dict[str, Any] | None:
+        try:
+            lease = json.loads(self.objects.read(LEASE))
+        except (FileNotFoundError, ValueError):
+            return None  # an unreadable lease protects nothing: it is overwritten
+        return lease if isinstance(lease, dict) else None
+
+    def _hold_lease(self, run_id: str) -> None:
+        """Write our lease unless another process's lease is fresh; read it back to catch a race."""
+        current = self._read_lease()
+        if current is not None and not _is_ours(current):
+            age = time.time() - float(current.get("at", 0))
+            if age < LEASE_S:
+                raise StoreLeaseHeld(
+                    f"{display(self.objects.uri)}: run {current.get('run_id')} on {current.get('host')} "
+                    f"(pid {current.get('pid')}) is writing to this store (lease renewed {age:.0f} s ago). "
+                    f"An object store has no lock, so one run writes at a time; if that run was killed, "
+                    f"its lease expires {LEASE_S - age:.0f} s from now.")
+        lease = {"run_id": run_id, "host": socket.gethostname(), "pid": os.getpid(), "at": time.time()}
+        self.objects.write(LEASE, json.dumps(lease).encode("utf-8"))
+        if not _is_ours(self._read_lease()):
+            raise StoreLeaseHeld(f"{display(self.objects.uri)}: another run took the store's lease at the "
+                                 f"same moment as run {run_id}; try again")
+
     def commit(self, batch: Batch, run_id: str) -> CommitResult:
         """Write the rows of `batch` the store does not hold yet, atomically, as one commit."""
-        with self.lock():
+        with self._exclusive(run_id):
             index = self.index()
             rows = _new_rows(batch, index)
             written = {t: len(r) for t, r in rows.items()}
@@ -196,7 +297,10 @@ class Store:
                 arrow = pa.Table.from_pylist(table_rows, schema=TABLES[table])
                 rel = f"tables/{table}/{commit_id}.parquet"
                 failpoints.reach(f"store.before_{table}")
-                _atomic_write(self.root / rel, lambda p, a=arrow: pq.write_table(a, p))
+                if self.objects:
+                    pq.write_table(arrow, self.objects.path(rel), filesystem=self.objects.fs)
+                else:
+                    _atomic_write(self.root / rel, lambda p, a=arrow: pq.write_table(a, p))
                 files[table] = rel
                 tables[table] = arrow
             record = {
@@ -208,8 +312,11 @@ class Store:
             }
             data = json.dumps(record, indent=1).encode("utf-8")
             failpoints.reach("store.before_record")
-            _atomic_write(self.commits_dir / f"{commit_id}.json", lambda p: Path(p).write_bytes(data))
-            _fsync_dir(self.commits_dir)
+            if self.objects:
+                self.objects.write(f"commits/{commit_id}.json", data)
+            else:
+                _atomic_write(self.commits_dir / f"{commit_id}.json", lambda p: Path(p).write_bytes(data))
+                _fsync_dir(self.commits_dir)
             failpoints.reach("store.after_record")
             index.add_commit({t: a.select(_INDEX_COLUMNS[t]) for t, a in tables.items()})
             index.seen_commits.add(commit_id)
@@ -218,6 +325,9 @@ class Store:
 
     def _sweep_orphans(self) -> None:
         """Delete parquet and temporary files that no commit lists (left by killed runs)."""
+        if self.objects:
+            self._sweep_orphan_objects()
+            return
         listed = {self.root / rel for r in self.commit_records() for rel in r["files"].values()}
         now = time.time()
         for table in TABLES:
@@ -232,6 +342,27 @@ class Store:
                     pass
         for path in self.commits_dir.glob(".tmp-*"):
             path.unlink(missing_ok=True)
+
+    def _sweep_orphan_objects(self) -> None:
+        """Delete parquet objects no commit lists once they are older than the grace period."""
+        listed = {rel for r in self.commit_records() for rel in r["files"].values()}
+        now = time.time()
+        for table in TABLES:
+            for name, mtime in self.objects.list(f"tables/{table}"):
+                rel = f"tables/{table}/{name}"
+                if rel not in listed and mtime is not None and now - mtime.timestamp() > ORPHAN_GRACE_S:
+                    self.objects.delete(rel)
+
+
+def _url_lock(uri: str) -> threading.Lock:
+    """This process's lock for commits to the object store at `uri`."""
+    with _URL_LOCKS_GUARD:
+        return _URL_LOCKS.setdefault(uri, threading.Lock())
+
+
+def _is_ours(lease: dict[str, Any] | None) -> bool:
+    """True when `lease` was written by this process."""
+    return lease is not None and lease.get("host") == socket.gethostname() and lease.get("pid") == os.getpid()
 
 
 _INDEX_COLUMNS = {

@@ -1,40 +1,45 @@
-"""The table artifact each ingest run leaves in Prefect: its new documents at a glance."""
+"""The table artifact each ingest run leaves in Prefect: its new documents at a glance.
+
+Rows are built in the batches, from the mentions and predictions already in hand, so the
+flow neither re-reads the store at the end nor holds more than `MAX_ROWS` of them.
+"""
 
 from __future__ import annotations
 
-from corpus.query import connect
-from corpus.store import Store
+from typing import Any, Iterable
 
-NEW_DOCUMENTS_SQL = """
-select d.source, d.title, c.funding_mode,
-       round(greatest(c.p_matching_fund, c.p_direct_fund, c.p_neither), 3) as probability,
-       coalesce(string_agg(distinct m.value, ' ' order by m.value) filter (where m.label = 'country'), '') as countries,
-       coalesce(string_agg(distinct m.value, ' ' order by m.value) filter (where m.label = 'trl'), '') as trl_ranges
-from documents_all d
-left join classifications c using (doc_id)
-left join mentions_all m using (doc_id)
-where d.run_id = ?
-group by all
-order by d.source
-"""
+MAX_ROWS = 500  # enough to glance at; the whole run is in the `documents` table
 
 
-def new_documents(store: Store, run_id: str) -> list[dict]:
-    """Rows for the documents stored by run `run_id`: mode, countries and TRL ranges."""
-    con = connect(store)
-    try:
-        cur = con.execute(NEW_DOCUMENTS_SQL, [run_id])
-        columns = [c[0] for c in cur.description]
-        return [dict(zip(columns, row)) for row in cur.fetchall()]
-    finally:
-        con.close()
+def overview_row(source: str, title: str | None, mentions: Iterable[Any], prediction: Any | None) -> dict[str, Any]:
+    """One document's artifact row: funding mode, its probability, countries and TRL ranges."""
+    mentions = list(mentions)
+    return {
+        "source": source,
+        "title": title,
+        "funding_mode": prediction.funding_mode if prediction is not None else None,
+        "probability": round(max(prediction.p_matching_fund, prediction.p_direct_fund, prediction.p_neither), 3)
+        if prediction is not None else None,
+        "countries": " ".join(sorted({m.value for m in mentions if m.label == "country"})),
+        "trl_ranges": " ".join(sorted({m.value for m in mentions if m.label == "trl"})),
+    }
 
 
-def new_documents_artifact(store: Store, run_id: str) -> None:
-    """Publish this run's new documents as a Prefect table artifact (nothing if none)."""
+def keep_rows(kept: list[dict[str, Any]], more: Iterable[dict[str, Any]]) -> None:
+    """Append `more` to `kept` up to `MAX_ROWS` rows."""
+    for row in more:
+        if len(kept) >= MAX_ROWS:
+            return
+        kept.append(row)
+
+
+def new_documents_artifact(rows: list[dict[str, Any]], total: int) -> None:
+    """Publish the run's new documents as a Prefect table artifact (nothing if none)."""
     from prefect.artifacts import create_table_artifact
 
-    rows = new_documents(store, run_id)
-    if rows:
-        create_table_artifact(key="ingest-new-documents", table=rows,
-                              description=f"{len(rows)} new documents: funding mode, countries, TRL ranges")
+    if not rows:
+        return
+    shown = sorted(rows, key=lambda r: r["source"])
+    what = f"{total} new documents" if len(shown) == total else f"the first {len(shown)} of {total} new documents"
+    create_table_artifact(key="ingest-new-documents", table=shown,
+                          description=f"{what}: funding mode, countries, TRL ranges")

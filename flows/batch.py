@@ -17,6 +17,7 @@ from corpus.guard import GuardedLoader
 from corpus.loaders import Limits, load_bytes
 from corpus.sources import PlannedItem
 from corpus.store import Batch, StoreIndex
+from flows.artifacts import keep_rows, overview_row
 
 
 @dataclass
@@ -30,6 +31,7 @@ class BatchStats:
     modes: Counter = field(default_factory=Counter)
     seconds: Counter = field(default_factory=Counter)  # stage -> seconds
     reported_live: bool = False  # progress was already reported document by document
+    overview: list[dict[str, Any]] = field(default_factory=list)  # artifact rows, at most artifacts.MAX_ROWS
 
     def add(self, other: "BatchStats") -> None:
         """Fold another batch's stats into these."""
@@ -39,6 +41,7 @@ class BatchStats:
         self.mentions.update(other.mentions)
         self.modes.update(other.modes)
         self.seconds.update(other.seconds)
+        keep_rows(self.overview, other.overview)
 
 
 def now_utc() -> datetime:
@@ -95,26 +98,41 @@ def load_one(item: PlannedItem, limits: Limits, batch: Batch, run_id: str,
     return None
 
 
-def extract(nlp: Any, texts: list[str], batch_size: int = 32) -> list[Any | Exception]:
-    """spaCy docs for `texts` with `nlp.pipe`; a text that breaks the pipe gets its exception."""
+def extract_mentions(nlp: Any, texts: list[str], batch_size: int = 32) -> list[list[Any] | Exception]:
+    """Mentions of each text, or the exception that stopped its extraction.
+
+    Each spaCy doc is reduced to its mentions as soon as `nlp.pipe` yields it, so a batch never
+    holds more than one pipe minibatch of docs. A text that breaks the pipe costs only itself:
+    the texts after it are run one by one.
+    """
+    from extractors.mentions import doc_mentions
+
+    results: list[list[Any] | Exception] = []
     try:
-        return list(nlp.pipe(texts, batch_size=batch_size))
+        for sdoc in nlp.pipe(texts, batch_size=batch_size):
+            results.append(_mentions_or_error(doc_mentions, sdoc))
     except Exception:
-        results: list[Any | Exception] = []
-        for text in texts:  # isolate the document that broke the batch
+        for text in texts[len(results):]:
             try:
-                results.append(nlp(text))
+                sdoc = nlp(text)
             except Exception as exc:
                 results.append(exc)
-        return results
+                continue
+            results.append(_mentions_or_error(doc_mentions, sdoc))
+    return results
+
+
+def _mentions_or_error(doc_mentions: Callable[[Any], list[Any]], sdoc: Any) -> list[Any] | Exception:
+    try:
+        return doc_mentions(sdoc)
+    except Exception as exc:
+        return exc
 
 
 def process_batch(items: list[PlannedItem], *, index: StoreIndex, nlp: Any, model: Any,
                   limits: Limits, run_id: str,
                   on_document: Callable[[int, int], None] | None = None) -> tuple[Batch, BatchStats]:
     """Rows for every item of the batch: documents, mentions, classifications and errors."""
-    from extractors.mentions import doc_mentions
-
     batch, stats = Batch(), BatchStats()
     t0 = time.perf_counter()
     loaded = load_items(items, limits, batch, run_id, on_document)
@@ -128,17 +146,13 @@ def process_batch(items: list[PlannedItem], *, index: StoreIndex, nlp: Any, mode
             fresh[doc.doc_id] = doc
 
     t0 = time.perf_counter()
-    spacy_docs = extract(nlp, [d.text for d in fresh.values()])
     mentions_by_doc: dict[str, list] = {}
     failed_extract: dict[str, str] = {}
-    for doc, sdoc in zip(fresh.values(), spacy_docs):
-        if isinstance(sdoc, Exception):
-            failed_extract[doc.doc_id] = f"{type(sdoc).__name__}: {sdoc}"
-            continue
-        try:
-            mentions_by_doc[doc.doc_id] = doc_mentions(sdoc)
-        except Exception as exc:
-            failed_extract[doc.doc_id] = f"{type(exc).__name__}: {exc}"
+    for doc, found in zip(fresh.values(), extract_mentions(nlp, [d.text for d in fresh.values()])):
+        if isinstance(found, Exception):
+            failed_extract[doc.doc_id] = f"{type(found).__name__}: {found}"
+        else:
+            mentions_by_doc[doc.doc_id] = found
     stats.seconds["spacy"] += time.perf_counter() - t0
     failpoints.reach("batch.extracted")
 
@@ -167,6 +181,8 @@ def process_batch(items: list[PlannedItem], *, index: StoreIndex, nlp: Any, mode
             stats.failed += 1
             continue
         batch.documents.append(document_row(doc, ingested_at, run_id, item.fetch))
+        keep_rows(stats.overview, [overview_row(item.source, doc.title, mentions_by_doc.get(doc.doc_id, []),
+                                                predictions.get(doc.doc_id))])
         stats.new += 1
         stats.pages += doc.n_pages
     for doc_id, mentions in mentions_by_doc.items():

@@ -29,11 +29,38 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 
-DATA_HELP = "Data directory holding the parquet tables (created if missing)."
+DATA_HELP = ("Data directory holding the parquet tables (created if missing), or an object-store URL "
+             "pyarrow understands, e.g. s3://bucket/prefix (see README, 'Dask').")
 
 
 def _data_option() -> Any:
-    return typer.Option(Path("data"), "--data", envvar="FUNDSCOPE_DATA", help=DATA_HELP, show_default=True)
+    # a str, not a Path: Path would fold the // of s3://bucket into s3:/bucket
+    return typer.Option("data", "--data", envvar="FUNDSCOPE_DATA", help=DATA_HELP, show_default=True)
+
+
+def _shown(data: str) -> str:
+    """`--data` for messages: a path, or an object-store URL without credentials or options."""
+    from corpus.storage import display, is_remote, normalize
+
+    return display(data) if is_remote(data) else normalize(data)
+
+
+def _open_store(data: str, must_exist: bool = False, hint: str = "") -> Any:
+    """The Store `--data` names; exits with status 2 and a message when it cannot be opened or is absent."""
+    from corpus.storage import normalize
+    from corpus.store import Store
+
+    shown = _shown(data)
+    try:
+        store = Store(normalize(data))
+        present = store.exists() if must_exist else True
+    except (OSError, ValueError) as exc:  # pyarrow: unknown scheme, unreachable endpoint, missing bucket
+        console.print(f"[red]{shown}: cannot open the data location: {exc}[/red]")
+        raise typer.Exit(2)
+    if not present:
+        console.print(f"[red]{shown}: no such data directory[/red]{hint}")
+        raise typer.Exit(2)
+    return store
 
 
 class Format(str, Enum):
@@ -76,7 +103,7 @@ class RichProgress:
 @app.command()
 def ingest(
     paths: Optional[list[str]] = typer.Argument(None, help="Files, folders (read recursively; hidden files skipped) and http(s) URLs to ingest."),
-    data: Path = _data_option(),
+    data: str = _data_option(),
     source: Optional[list[str]] = typer.Option(None, "--source", "-s", help="A named source from the sources file (repeatable)."),
     config: Path = typer.Option(Path("fundscope.toml"), "--config", help="The sources file naming the sources (see fundscope.example.toml)."),
     batch_size: int = typer.Option(100, min=1, help="Documents per Prefect task; one task per batch keeps orchestration cheap."),
@@ -89,11 +116,13 @@ def ingest(
     strict: bool = typer.Option(False, "--strict", help="Exit with status 1 if any input failed."),
     local_server: bool = typer.Option(True, "--local-server/--no-local-server", help="Without PREFECT_API_URL, report to a Prefect server running on 127.0.0.1:4200 if one answers (saves the temporary server's start-up)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    force_flow_run: bool = typer.Option(False, "--force-flow-run", help="Start a Prefect flow run even when every input is unchanged (by default such a re-run is answered from the store, in well under a second, without one)."),
 ) -> None:
     """Ingest documents (PDF, HTML, text, Markdown) into the store, as one Prefect flow run.
 
     Re-running over the same inputs adds nothing: each input's bytes are hashed and
-    documents already stored are reported as unchanged. A changed file is stored as a
+    documents already stored are reported as unchanged; when every input is unchanged the
+    store answers alone and no flow run starts. A changed file is stored as a
     new version. Inputs that cannot be read are listed at the end and kept in the
     `errors` table; they never stop the run.
     """
@@ -114,7 +143,25 @@ def ingest(
         except (ConfigError, KeyError) as exc:
             console.print(f"[red]{exc.args[0] if isinstance(exc, KeyError) else exc}[/red]")
             raise typer.Exit(2)
+    from corpus.storage import WEB_NEEDS_LOCAL, display, is_remote
+
+    if is_remote(data) and (any(p.startswith(("http://", "https://")) for p in paths)
+                            or any(known.source(n).kind != "path" for n in source)):
+        console.print(f"[red]{display(data)}: {WEB_NEEDS_LOCAL}[/red]")
+        raise typer.Exit(2)
     t0 = time.perf_counter()
+    if not force_flow_run and not source:
+        from flows.unchanged import unchanged_plan
+
+        store = _open_store(data)
+        try:
+            done = unchanged_plan(paths, store)
+        except OSError as exc:  # an object store that does not answer
+            console.print(f"[red]{_shown(data)}: cannot read the data location: {exc}[/red]")
+            raise typer.Exit(2)
+        if done is not None:
+            _print_unchanged(done, time.perf_counter() - t0)
+            return
     api = choose_api(local_server)
     if api is None:
         console.print("[dim]No Prefect server configured: starting Prefect's temporary server "
@@ -123,6 +170,8 @@ def ingest(
     from flows import progress
     from flows.ingest import ingest as ingest_flow
     from flows.runners import default_workers, effective_workers, task_runner
+    from corpus.storage import normalize
+    from corpus.store import StoreLockTimeout
     from models.errors import ModelFormatError, ModelNotFoundError, ModelVersionError
 
     n_workers = effective_workers(workers or default_workers(), len(discover(list(paths))[0]))
@@ -132,12 +181,12 @@ def ingest(
     try:
         with run_settings(api, share_with_workers=n_workers > 1 or dask_address is not None):
             summary = ingest_flow.with_options(task_runner=runner)(
-                paths=list(paths), data_dir=str(data), batch_size=batch_size,
+                paths=list(paths), data_dir=normalize(data), batch_size=batch_size,
                 limits={"max_bytes": max_bytes, "max_pages": max_pages, "max_seconds": max_seconds,
                         "max_decompressed_bytes": max_decompressed_bytes},
                 sources=source, config=str(config) if source or config.exists() else None,
                 workers=1 if dask_address is None and n_workers == 1 else max(n_workers, 2))
-    except (ModelNotFoundError, ModelVersionError, ModelFormatError) as exc:
+    except (ModelNotFoundError, ModelVersionError, ModelFormatError, StoreLockTimeout) as exc:
         bar.stop()
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2)
@@ -147,6 +196,21 @@ def ingest(
     _print_summary(summary, time.perf_counter() - t0, api)
     if strict and summary.failed:
         raise typer.Exit(1)
+
+
+def _print_unchanged(plan: Any, wall: float) -> None:
+    """The summary of a re-run answered from the store: every input already stored."""
+    table = Table(title="fundscope ingest · nothing changed", show_header=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    table.add_row("documents new", "0")
+    table.add_row("documents unchanged", str(len(plan.unchanged)))
+    if plan.skipped_failed:
+        table.add_row("failed before, unchanged (skipped)", str(len(plan.skipped_failed)))
+    table.add_row("wall time incl. start-up", f"{wall:.2f} s")
+    console.print(table)
+    console.print("[dim]Every input's bytes match the store: no flow run was started "
+                  "(--force-flow-run starts one anyway).[/dim]")
 
 
 def _print_summary(summary: Any, wall: float, api: str | None) -> None:
@@ -173,13 +237,12 @@ def _print_summary(summary: Any, wall: float, api: str | None) -> None:
 @app.command()
 def query(
     sql: Optional[str] = typer.Argument(None, help="SQL over the views documents, mentions, classifications, errors (latest version of each source) and their *_all history views."),
-    data: Path = _data_option(),
+    data: str = _data_option(),
     file: Optional[Path] = typer.Option(None, "--file", help="Read the SQL from this file instead of the argument."),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table for people; csv: header line then rows; json: one array of row objects."),
 ) -> None:
     """Run SQL (DuckDB dialect) against the stored tables and print the result."""
     from corpus.query import run_query
-    from corpus.store import Store
 
     if (sql is None) == (file is None):
         console.print("[red]give the SQL either as the argument or with --file, not both[/red]")
@@ -190,13 +253,11 @@ def query(
         except OSError as exc:
             console.print(f"[red]{file}: cannot read: {exc.strerror or exc}[/red]")
             raise typer.Exit(2)
-    if not data.is_dir():
-        console.print(f"[red]{data}: no such data directory[/red] (run `fundscope ingest PATH --data {data}` first)")
-        raise typer.Exit(2)
+    store = _open_store(data, must_exist=True, hint=f" (run `fundscope ingest PATH --data {data}` first)")
     import duckdb
 
     try:
-        columns, rows = run_query(Store(data), sql)
+        columns, rows = run_query(store, sql)
     except duckdb.Error as exc:
         console.print(f"[red]query failed:[/red] {exc}")
         raise typer.Exit(2)
@@ -246,16 +307,16 @@ def _table_cell(value: Any, limit: int = 200) -> str:
 @app.command()
 def show(
     doc_id: str = typer.Argument(..., help="A doc_id, or a unique prefix of one (as printed by `fundscope query`)."),
-    data: Path = _data_option(),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Where to write the HTML page (default: DATA/show/<doc_id>.html)."),
+    data: str = _data_option(),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Where to write the HTML page (default: DATA/show/<doc_id>.html; ./show/<doc_id>.html when --data is an object-store URL)."),
 ) -> None:
     """Write an HTML page of one document with every mention highlighted by label; print its path."""
     from corpus.query import connect
-    from corpus.store import Store
     from extractors.display import render_html
     from extractors.mentions import Mention
 
-    con = connect(Store(data))
+    store = _open_store(data)
+    con = connect(store)
     docs = con.execute("select doc_id, title, text from documents_all where doc_id like ? group by all",
                        [doc_id + "%"]).fetchall()
     if len(docs) != 1:
@@ -266,7 +327,7 @@ def show(
                        "from mentions_all where doc_id = ? order by start", [full_id]).fetchall()
     mentions = [Mention(label=r[0], value=r[1], text=r[2], start=r[3], end=r[4], sentence=r[5],
                         trl_min=r[6], trl_max=r[7], attrs={"agency_country": r[8]} if r[8] else {}) for r in rows]
-    target = out or data / "show" / f"{full_id}.html"
+    target = out or (Path("show") if store.remote else store.root / "show") / f"{full_id}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render_html(text, mentions, title or full_id), encoding="utf-8")
     print(target)
@@ -300,7 +361,7 @@ def train(
 
 @app.command()
 def reclassify(
-    data: Path = _data_option(),
+    data: str = _data_option(),
     local_server: bool = typer.Option(True, "--local-server/--no-local-server", help="Report to a Prefect server on 127.0.0.1:4200 if one answers."),
 ) -> None:
     """Re-label stored documents with the current model (after `fundscope train`).
@@ -312,11 +373,11 @@ def reclassify(
     from flows.prefect_env import choose_api, run_settings
     from flows.reclassify import reclassify as reclassify_flow
 
-    if not data.is_dir():
-        console.print(f"[red]{data}: no such data directory[/red]")
-        raise typer.Exit(2)
+    from corpus.storage import normalize
+
+    _open_store(data, must_exist=True)
     with run_settings(choose_api(local_server)):
-        result = reclassify_flow(data_dir=str(data))
+        result = reclassify_flow(data_dir=normalize(data))
     modes = ", ".join(f"{k} {v}" for k, v in sorted(result["modes"].items())) or "nothing to do"
     console.print(f"model {result['model_version']}: {result['reclassified']} documents re-labelled ({modes})")
 
@@ -324,7 +385,7 @@ def reclassify(
 @app.command()
 def serve(
     config: Path = typer.Option(Path("fundscope.toml"), "--config", help="The sources file (see fundscope.example.toml)."),
-    data: Path = _data_option(),
+    data: str = _data_option(),
 ) -> None:
     """Serve every source of the sources file as a Prefect deployment `ingest/<source>`.
 
@@ -343,8 +404,14 @@ def serve(
     from corpus.config import ConfigError
     from flows.serve import serve as serve_sources
 
+    from corpus.storage import is_remote, normalize
+
+    if is_remote(data):
+        console.print("[red]serve takes a local or shared --data directory only: its deployments "
+                      "store the directory's absolute path[/red]")
+        raise typer.Exit(2)
     try:
-        serve_sources(config, data)
+        serve_sources(config, Path(normalize(data)))
     except ConfigError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2)

@@ -20,13 +20,15 @@ from corpus.config import DEFAULT_CONFIG, Source, load_sources
 from corpus.fetch import FetchSettings, Fetcher
 from corpus.sources import Plan, discover, discover_selected, plan, sort_planned
 from corpus.web import is_url
+from corpus.storage import WEB_NEEDS_LOCAL, RemoteDataError, display
 from corpus.store import Batch, Store
 from flows import progress
 from flows.artifacts import new_documents_artifact
 from flows.batch import BatchStats, error_row, process_batch
 from flows.fetching import gather_web_inputs
 from flows.summary import RunSummary, summary_markdown
-from flows.workers import get_model, get_nlp
+from flows.workers import get_model, get_nlp, run_store
+from models.artifact import read_header
 
 
 @task(name="plan-inputs", cache_policy=NO_CACHE)
@@ -46,17 +48,28 @@ def plan_inputs(paths: list[str], data_dir: str, path_sources: list[Source] | No
 
 @task(name="process-batch", cache_policy=NO_CACHE, retries=2,
       retry_delay_seconds=exponential_backoff(backoff_factor=0.5), retry_jitter_factor=0.2)
-def process_batch_task(items: list, data_dir: str, run_id: str, limits: dict[str, Any]) -> BatchStats:
-    """Load, extract, classify and commit one batch; bad documents become error rows."""
-    store = Store(data_dir)
+def process_batch_task(items: list, data_dir: str, run_id: str,
+                       limits: dict[str, Any]) -> BatchStats | tuple[BatchStats, Batch]:
+    """Load, extract, classify and commit one batch; bad documents become error rows.
+
+    With an object store the rows go back to the flow, which commits them: no lock spans machines there.
+    """
+    store = run_store(data_dir, run_id)
     live = progress.active()  # False in a worker process: the flow reports when the batch ends
     batch, stats = process_batch(items, index=store.index(), nlp=get_nlp(), model=get_model(),
                                  limits=Limits(**limits), run_id=run_id,
                                  on_document=progress.report if live else None)
+    stats.reported_live = live
+    if store.remote:
+        return stats, batch
+    return _commit(store, batch, run_id, stats)
+
+
+def _commit(store: Store, batch: Batch, run_id: str, stats: BatchStats) -> BatchStats:
+    """Commit a processed batch, timing the write."""
     t0 = time.perf_counter()
     store.commit(batch, run_id)
     stats.seconds["store_write"] += time.perf_counter() - t0
-    stats.reported_live = live
     return stats
 
 
@@ -89,39 +102,50 @@ def ingest(paths: list[str], data_dir: str, batch_size: int = 100,
     named = [load_sources(config or DEFAULT_CONFIG).source(n) for n in sources or []]
     local = [p for p in paths if not is_url(p)]
     urls = [p for p in paths if is_url(p)]
-    planned = plan_inputs(local, data_dir, [s for s in named if s.kind == "path"])
-    web = None
-    web_sources = [s for s in named if s.kind != "path"]
-    if urls or web_sources:
-        settings = load_sources(config).fetch if config else FetchSettings()
-        with Fetcher(settings, robots_cache=Path(data_dir) / "web" / "robots.json") as fetcher:
-            web = gather_web_inputs(urls, web_sources, data_dir, fetcher)
-        fetched = sort_planned(web.todo, Store(data_dir).index())
-        planned.todo += fetched.todo
-        planned.unchanged += fetched.unchanged
-        planned.skipped_failed += fetched.skipped_failed
-        planned.unreadable += web.failed
-    progress.start(len(planned.todo), len(planned.unchanged) + len(planned.skipped_failed))
-    summary = RunSummary(run_id=run_id, unchanged=len(planned.unchanged),
-                         skipped_failed=len(planned.skipped_failed))
-    if planned.todo:
-        get_model()  # a missing or incompatible model stops the run here, before any work
-    summary.unchanged += web.not_modified if web else 0
-    if planned.unreadable:
-        record_refused(planned.unreadable, data_dir, run_id, web.transient if web else set())
-        summary.stats.failed += len(planned.unreadable)
-    chunks = batches(planned.todo, batch_size, workers)
-    futures = {process_batch_task.submit(chunk, data_dir, run_id, limits or {}): len(chunk) for chunk in chunks}
-    # results in submission order: prefect's as_completed does not see Dask futures finish
-    for future in futures:
-        stats = future.result()
-        if not stats.reported_live:
-            progress.report(futures[future], stats.pages)
-        summary.stats.add(stats)
+    writer = Store(data_dir)
+    if writer.remote:  # an object store: no page cache for the workers, and one writing run at a time
+        if urls or any(s.kind != "path" for s in named):
+            raise RemoteDataError(f"{display(data_dir)}: {WEB_NEEDS_LOCAL}")
+        writer.take_lease(run_id)
+    try:
+        planned = plan_inputs(local, data_dir, [s for s in named if s.kind == "path"])
+        web = None
+        web_sources = [s for s in named if s.kind != "path"]
+        if urls or web_sources:
+            settings = load_sources(config).fetch if config else FetchSettings()
+            with Fetcher(settings, robots_cache=Path(data_dir) / "web" / "robots.json") as fetcher:
+                web = gather_web_inputs(urls, web_sources, data_dir, fetcher)
+            fetched = sort_planned(web.todo, Store(data_dir).index())
+            planned.todo += fetched.todo
+            planned.unchanged += fetched.unchanged
+            planned.skipped_failed += fetched.skipped_failed
+            planned.unreadable += web.failed
+        progress.start(len(planned.todo), len(planned.unchanged) + len(planned.skipped_failed))
+        summary = RunSummary(run_id=run_id, unchanged=len(planned.unchanged),
+                             skipped_failed=len(planned.skipped_failed))
+        if planned.todo:  # a missing or incompatible model stops the run here, before any work
+            # batches in this process need the whole model; workers load their own, so only check it
+            get_model() if workers == 1 else read_header()
+        summary.unchanged += web.not_modified if web else 0
+        if planned.unreadable:
+            record_refused(planned.unreadable, data_dir, run_id, web.transient if web else set())
+            summary.stats.failed += len(planned.unreadable)
+        chunks = batches(planned.todo, batch_size, workers)
+        futures = {process_batch_task.submit(chunk, data_dir, run_id, limits or {}): len(chunk) for chunk in chunks}
+        # results in submission order: prefect's as_completed does not see Dask futures finish
+        for future in futures:
+            stats = future.result()
+            if isinstance(stats, tuple):  # rows handed back for this process to commit (object store)
+                stats = _commit(writer, stats[1], run_id, stats[0])
+            if not stats.reported_live:
+                progress.report(futures[future], stats.pages)
+            summary.stats.add(stats)
+    finally:
+        writer.release_lease()  # a failed run must not keep the store from the next one
     if web:
         web.memory.save(Path(data_dir))  # only now: a killed run re-fetches instead of trusting a 304
     summary.finish(Store(data_dir), paths)
-    new_documents_artifact(Store(data_dir), run_id)
+    new_documents_artifact(summary.stats.overview, summary.stats.new)
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(summary),
                              description="fundscope ingest run summary")
     return summary

@@ -1,4 +1,4 @@
-"""Per-process singletons: the spaCy pipeline and the classifier are loaded once per worker."""
+"""Per-process singletons: the spaCy pipeline and the classifier are loaded once per worker, the store once per run."""
 
 from __future__ import annotations
 
@@ -26,3 +26,22 @@ def get_model() -> Any:
 
                 _model = FundingModeModel.load()
     return _model
+
+
+_store_key: tuple[str, str] | None = None
+_store: Any = None
+
+
+def run_store(data_dir: str, run_id: str) -> Any:
+    """The store of `data_dir` for run `run_id`, kept between that run's batches in this process.
+
+    Its index then only reads the commits made since the last batch, not the whole store again.
+    A new run gets a fresh one, so nothing cached outlives the run that read it.
+    """
+    global _store_key, _store
+    with _lock:
+        if _store_key != (data_dir, run_id):
+            from corpus.store import Store
+
+            _store_key, _store = (data_dir, run_id), Store(data_dir)
+        return _store

@@ -24,13 +24,11 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from threadpoolctl import threadpool_limits
 
-from models.errors import ModelFormatError, ModelNotFoundError, ModelVersionError
+from models.artifact import ARTIFACT_FORMAT, DEFAULT_PATH, read_header
 from models.features import MentionFeatures, field_of
 from models.funding_sentences import record_funding_text
 
 LABELS = ("matching_fund", "direct_fund", "neither")
-DEFAULT_PATH = Path(__file__).resolve().parent / "funding_mode.joblib"
-ARTIFACT_FORMAT = "fundscope-funding-mode/1"
 CALIBRATION_FOLDS = 3
 
 
@@ -224,17 +222,7 @@ class FundingModeModel:
     @classmethod
     def load(cls, path: str | Path = DEFAULT_PATH) -> FundingModeModel:
         """Read an artifact written by `save`, refusing one pickled by another scikit-learn version."""
-        path = Path(path)
-        if not path.is_file():
-            raise ModelNotFoundError(str(path))
-        try:
-            header = joblib.load(path)
-        except Exception as exc:  # joblib raises many types on a damaged file
-            raise ModelFormatError(str(path), f"cannot be read: {exc}") from exc
-        if not isinstance(header, dict) or header.get("format") != ARTIFACT_FORMAT:
-            raise ModelFormatError(str(path), "unknown artifact format")
-        if header["sklearn_version"] != sklearn.__version__:
-            raise ModelVersionError(str(path), header["sklearn_version"], sklearn.__version__)
+        header = read_header(path)
         model = cls(
             pickle.loads(header["pipeline"]),
             header["version"],

@@ -122,3 +122,35 @@ def test_a_document_past_its_time_budget_is_stopped_and_the_batch_goes_on(tmp_pa
                                  limits=Limits(max_seconds=0.5), run_id="r")
     assert [(e["source"], e["error_type"], e["transient"]) for e in batch.errors] == [("slow.pdf", "timeout", True)]
     assert [d["source"] for d in batch.documents] == ["a.txt"]
+
+
+class MinibatchNlp(BreakingNlp):
+    """Like spaCy's own `pipe`: texts go through in minibatches, and one bad text sinks its whole minibatch."""
+
+    def pipe(self, texts, batch_size: int = 32):
+        texts = list(texts)
+        for start in range(0, len(texts), 2):
+            chunk = texts[start:start + 2]
+            if any(self.poison in t for t in chunk):
+                raise RuntimeError("tokenizer exploded")
+            yield from (self.nlp(t) for t in chunk)
+
+
+def test_a_text_that_sinks_a_pipe_minibatch_costs_only_itself(tmp_path: Path) -> None:
+    texts = {"a.txt": TEXTS["a.txt"], "b.txt": TEXTS["a.txt"].replace("Japanese", "Korean"),
+             "c.txt": "BOOM " + TEXTS["c.txt"], "d.txt": "France and Japan pay their own teams."}
+    batch, stats = process_batch(items(tmp_path, texts), index=StoreIndex(), nlp=MinibatchNlp("BOOM"),
+                                 model=FixedModel(), limits=Limits(), run_id="r")
+    assert sorted(d["source"] for d in batch.documents) == ["a.txt", "b.txt", "d.txt"]
+    assert [(e["source"], e["error_type"]) for e in batch.errors] == [("c.txt", "extract_failed")]
+    by_source = {r["source"]: r for r in stats.overview}
+    assert by_source["d.txt"]["countries"] == "FRA JPN"
+    assert by_source["b.txt"]["countries"] == "DEU KOR"
+
+
+def test_overview_rows_carry_mode_probability_countries_and_trl(tmp_path: Path) -> None:
+    _, stats = process_batch(items(tmp_path, TEXTS), index=StoreIndex(), nlp=get_nlp(),
+                             model=FixedModel(), limits=Limits(), run_id="r")
+    row = {r["source"]: r for r in stats.overview}["a.txt"]
+    assert row == {"source": "a.txt", "title": row["title"], "funding_mode": "matching_fund",
+                   "probability": 0.7, "countries": "DEU JPN", "trl_ranges": "3-3"}
