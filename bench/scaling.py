@@ -314,9 +314,11 @@ def report(results: list[SizeResult], cores: int, stages: Counter, stage_docs: i
         print(f"| {name} | {secs:.2f} | {secs / stage_wall:.1%} |")
     print(f"| CLI wall | {stage_wall:.2f} | 100% |")
     print("\n## Pipeline (1 worker, whole command) vs plain pdfplumber `extract_text` on the same PDFs\n")
-    print("| documents | pdfplumber pages/s | pipeline pages/s | ratio |\n|---:|---:|---:|---:|")
+    print("Pipeline pages/s counts PDF pages only, over the whole command's wall time (HTML and text "
+          "documents, start-up and writing included), so the ratio is a floor.\n")
+    print("| documents | pdfplumber pages/s | pipeline PDF pages/s | ratio |\n|---:|---:|---:|---:|")
     for r in results:
-        pipe = r.pages / r.one.wall
+        pipe = r.pdf_pages / r.one.wall
         print(f"| {r.n_docs} | {r.raw_pdf_pages_per_s:.1f} | {pipe:.1f} | {pipe / r.raw_pdf_pages_per_s:.2f} |")
     loader = stage_pdf_pages / max(stages["PDF text"], 1e-9)
     print(f"\nThe PDF loader alone (in-process, {stage_docs} documents, {stage_pdf_pages} PDF pages): "
@@ -330,14 +332,15 @@ def _targets(results: list[SizeResult], cores: int) -> None:
     """One line per target of issue 7, with the measured value."""
     big, small = results[-1], results[0]
     eff = big.one.wall / big.many.wall / cores
-    ratio = big.pages / big.one.wall / big.raw_pdf_pages_per_s
+    ratio = big.pdf_pages / big.one.wall / big.raw_pdf_pages_per_s
     rerun = max(r.many_rerun.wall / r.many.wall for r in results)
     rss_small = max(small.one.main_peak, small.many.per_worker_peak)
     rss_big = max(big.one.main_peak, big.many.per_worker_peak)
     print("\n## Targets (issue 7)\n")
     print("| target | measured | met |\n|---|---:|:---:|")
     rows = [
-        (f"scaling efficiency ≥ 0.8 on {cores} cores ({big.n_docs} docs)", f"{eff:.2f}", eff >= 0.8),
+        (f"scaling efficiency ≥ 0.8 on {cores} cores ({big.n_docs} docs; smaller sizes in the first table)",
+         f"{eff:.2f}", eff >= 0.8),
         (f"1 worker ≥ 0.75 × pdfplumber pages/s ({big.n_docs} docs)", f"{ratio:.2f}", ratio >= 0.75),
         ("unchanged re-run ≤ 3% of first run (worst size, all cores)", f"{rerun:.1%}", rerun <= 0.03),
         (f"peak RSS per worker at {big.n_docs} within 10% of {small.n_docs}", f"{rss_big / max(rss_small, 1):.2f}×",

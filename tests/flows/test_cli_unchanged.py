@@ -84,3 +84,13 @@ def test_an_unreadable_input_is_not_answered_from_the_store(prefect_api: str, tm
                           env=env, terminal_width=200)
     assert again.exit_code == 0, again.output
     assert "missing.pdf" in again.output and "not_found" in again.output
+
+
+def test_an_object_store_that_does_not_answer_is_a_clear_usage_error(tmp_path: Path) -> None:
+    src = _folder(tmp_path)
+    url = "s3://nowhere/data?endpoint_override=127.0.0.1:1&scheme=http&region=us-east-1"
+    result = CliRunner().invoke(app, ["ingest", str(src), "--data", url, "-q"], terminal_width=200,
+                                env={"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"})
+    assert result.exit_code == 2, result.output
+    assert "s3://nowhere/data: cannot" in result.output
+    assert "endpoint_override" not in result.output  # options and credentials stay out of messages
