@@ -207,7 +207,7 @@ def _print_unchanged(plan: Any, wall: float) -> None:
     table.add_row("documents unchanged", str(len(plan.unchanged)))
     if plan.skipped_failed:
         table.add_row("failed before, unchanged (skipped)", str(len(plan.skipped_failed)))
-    table.add_row("wall time incl. start-up", f"{wall:.2f} s")
+    table.add_row("time (hashing and store check)", f"{wall:.2f} s")
     console.print(table)
     console.print("[dim]Every input's bytes match the store: no flow run was started "
                   "(--force-flow-run starts one anyway).[/dim]")
@@ -230,6 +230,8 @@ def _print_summary(summary: Any, wall: float, api: str | None) -> None:
         for row in summary.errors:
             err.add_row(*row)
         console.print(err)
+    if summary.warning:
+        console.print(f"[yellow]warning: {summary.warning}[/yellow]")
     if api:
         console.print(f"[dim]Flow run reported to {api}[/dim]")
 

@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -146,6 +146,8 @@ def ingest(paths: list[str], data_dir: str, batch_size: int = 100,
         web.memory.save(Path(data_dir))  # only now: a killed run re-fetches instead of trusting a 304
     summary.finish(Store(data_dir), paths)
     new_documents_artifact(summary.stats.overview, summary.stats.new)
+    if summary.warning:
+        get_run_logger().warning(summary.warning)
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(summary),
                              description="fundscope ingest run summary")
     return summary

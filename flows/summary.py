@@ -34,6 +34,14 @@ class RunSummary:
     def failed(self) -> int:
         return self.stats.failed
 
+    @property
+    def warning(self) -> str | None:
+        """A line for runs where nothing could be ingested at all, which a glance at 'Completed' would miss."""
+        if self.failed and not self.stats.new and not self.unchanged and not self.skipped_failed:
+            return (f"every input failed ({self.failed}): nothing was ingested; "
+                    "see the failures below or the errors table")
+        return None
+
 
 def summary_rows(s: RunSummary) -> list[tuple[str, str]]:
     """(item, value) pairs shown in the summary table."""
@@ -58,6 +66,8 @@ def summary_markdown(s: RunSummary) -> str:
     """The run summary as a markdown artifact."""
     lines = [f"# fundscope ingest `{s.run_id}`", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in summary_rows(s)]
+    if s.warning:
+        lines += ["", f"**Warning: {s.warning}.**"]
     if s.errors:
         lines += ["", "## Failures", "", "| source | stage | error type | message |", "|---|---|---|---|"]
         lines += [f"| {src} | {stage} | {etype} | {msg.replace('|', '/')} |" for src, stage, etype, msg in s.errors]

@@ -41,3 +41,19 @@ def test_unknown_source_names_the_file_and_the_known_sources(tmp_path: Path) -> 
                                 terminal_width=200)
     assert result.exit_code == 2
     assert "nope" in result.output and "news" in result.output
+
+
+def test_a_run_where_every_input_fails_says_so(prefect_api: str, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(REPO / "tests" / "data" / "hostile" / "corrupt.pdf", src / "broken.pdf")
+    (src / "empty.txt").write_bytes(b"")
+    result = CliRunner().invoke(app, ["ingest", str(src), "--data", str(tmp_path / "d"), "-q"],
+                                env={"PREFECT_API_URL": prefect_api}, terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "warning: every input failed (2)" in result.output
+    shutil.copy(REPO / "corpus" / "samples" / "india-norway-agreement-news.txt", src / "news.txt")
+    mixed = CliRunner().invoke(app, ["ingest", str(src), "--data", str(tmp_path / "e"), "-q"],
+                               env={"PREFECT_API_URL": prefect_api}, terminal_width=200)
+    assert mixed.exit_code == 0, mixed.output
+    assert "every input failed" not in mixed.output and "corrupt_pdf" in mixed.output
