@@ -21,7 +21,9 @@ class AgencyFinder(RuleComponent):
     Writes `doc.spans["agency"]`; each span has `Span._.value` = canonical acronym and
     `Span._.agency_country` = the agency's ISO3 code, or None for multinational bodies.
     Records in extractors/data/agencies.jsonl: `{"pattern", "id", "country"}`.
-    One-word patterns (acronyms) match case-sensitively, longer names on lower case.
+    One-word patterns (acronyms) match case-sensitively, longer names on lower case. An acronym
+    that is also an English word ("MOST", "ARC"; `"common_word": true` in the record) does not
+    count inside all-caps text such as "THE MOST IMPORTANT DATES", where it is the word.
 
         nlp.add_pipe("fundscope_agency", name="agency")
     """
@@ -41,7 +43,8 @@ class AgencyFinder(RuleComponent):
 
     def find(self, doc: Doc) -> list[Span]:
         """Agency spans in reading order, longest name first."""
-        candidates = [(s, e, self._info[k]) for k, s, e in self._exact(doc)]
+        candidates = [(s, e, self._info[k]) for k, s, e in self._exact(doc)
+                      if not (self._info[k].get("common_word") and _shouted(doc, s, e))]
         candidates += [(s, e, self._info[k]) for k, s, e in self._lower(doc)]
         found = []
         for start, end, record in longest_first(candidates):
@@ -49,3 +52,10 @@ class AgencyFinder(RuleComponent):
             span._.agency_country = record.get("country")
             found.append(span)
         return found
+
+
+def _shouted(doc: Doc, start: int, end: int) -> bool:
+    """Whether the word before or after doc[start:end] is an all-caps word: the span sits in capitals."""
+    neighbours = [doc[start - 1]] if start > 0 else []
+    neighbours += [doc[end]] if end < len(doc) else []
+    return any(t.is_alpha and t.is_upper and len(t) > 1 for t in neighbours)

@@ -22,6 +22,9 @@ CASES = [
     ("[Innosuisse]{INNOSUISSE}, the [Swiss Innovation Agency]{INNOSUISSE}, joins.", "Innosuisse by name and description"),
     ("The [Shota Rustaveli National Science Foundation]{SRNSFG} opens a call.", "a longer name hides NSF inside it"),
     ("The [Research Grants Council]{RGC} and the [Estonian Research Council]{ETAG} meet.", "RGC and ETAG"),
+    ("THE MOST IMPORTANT DATES. Taiwan's [MOST]{MOST} pays its teams.", "MOST the word in capitals, MOST the ministry"),
+    ("FUNDED BY [NSF]{NSF} AND THE ARC SEED FUND", "other acronyms still count in capitals; ARC the word does not"),
+    ("The [ARC]{ARC} (Australia) and [MOST]{MOST} agree.", "ARC and MOST in running text"),
 ]
 
 COUNTRY_OF = [
