@@ -5,12 +5,16 @@ from __future__ import annotations
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Iterator
 
 import pytest
 
+from corpus.store import Batch
+
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "fundscope-test", "AWS_SECRET_ACCESS_KEY": "fundscope-test-secret",
                "AWS_DEFAULT_REGION": "us-east-1"}
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass
@@ -53,3 +57,17 @@ def s3_server() -> Iterator[S3Server]:
             yield S3Server(endpoint, "fundscope")
         finally:
             server.stop()
+
+
+def one_doc(source: str = "a.txt", doc_id: str = "d1", run_id: str = "r1") -> Batch:
+    """A batch of one text document with one mention and one classification."""
+    text = "Japan funds its own teams."
+    return Batch(
+        documents=[{"doc_id": doc_id, "source": source, "title": "t", "kind": "text", "text": text, "n_pages": 1,
+                    "page_starts": [0], "size_bytes": len(text), "encoding": "utf-8", "ingested_at": T0,
+                    "run_id": run_id}],
+        mentions=[{"doc_id": doc_id, "label": "country", "value": "JPN", "text": "Japan", "start": 0, "end": 5,
+                   "sentence": text, "trl_min": None, "trl_max": None, "agency_country": None, "page": 1}],
+        classifications=[{"doc_id": doc_id, "funding_mode": "matching_fund", "p_matching_fund": 0.8,
+                          "p_direct_fund": 0.1, "p_neither": 0.1, "model_version": "m1", "classified_at": T0}],
+    )

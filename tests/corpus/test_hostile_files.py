@@ -6,7 +6,6 @@ import importlib.util
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -14,11 +13,7 @@ import pytest
 from corpus.document import ERROR_TYPES, LoadedDocument
 from corpus.guard import GuardedLoader
 from corpus.loaders import Limits, LoadError, load_bytes
-from tests.corpus.test_loaders_realpdfs import EXPECTED as REAL_PDF_OUTCOMES
-
-HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-REAL_PDFS = SHARED / "pdfs"
+from tests.expectations import HOSTILE, HOSTILE_TOOLING, REAL_PDFS, hostile_outcomes, real_pdf_error_types
 
 # Small limits, so that the fixtures can exceed them while staying small.
 LIMITS = Limits(max_pages=5, max_decompressed_bytes=8 * 1024 * 1024, max_seconds=10.0)
@@ -29,51 +24,21 @@ CALL = (
     "Projects should start at TRL 3 and reach TRL 5."
 )
 
-# What each file is, hence what must come out: ("doc", kind, text) or ("error", error_type).
-EXPECTED: dict[str, tuple[str, ...]] = {
-    "corrupt.pdf": ("error", "corrupt_pdf"),  # a header and an end marker around noise
-    "truncated.pdf": ("error", "corrupt_pdf"),  # first half of a 3-page PDF: no page tree, no xref
-    "encrypted_user_password.pdf": ("error", "encrypted_pdf"),  # user password 'secret2026'
-    "encrypted_owner_only.pdf": ("doc", "pdf", CALL),  # the empty user password opens it
-    "image_only.pdf": ("error", "no_text_layer"),  # one image, no text operators
-    "seven_pages.pdf": ("error", "too_large"),  # 7 pages > max_pages 5
-    "decompression_bomb.pdf": ("error", "too_large"),  # inflates to 64 MiB > 8 MiB
-    "slow_800k_chars.pdf": ("error", "timeout"),  # 800,000 characters: far beyond a 1 s budget
-    "zero_bytes.txt": ("error", "empty"),
-    "zero_bytes.pdf": ("error", "empty"),
-    "pdf_named.html": ("doc", "pdf", CALL),
-    "html_named.pdf": ("doc", "html", CALL),
-    "text_named.pdf": ("doc", "text", CALL),
-    "zip_named.pdf": ("error", "unsupported_type"),
-    "noise.txt": ("error", "unsupported_type"),  # NUL bytes in the first kilobyte
-    "billion_laughs.rss": ("error", "unsafe_xml"),
-    "external_entity.xml": ("error", "unsafe_xml"),
-    "plain_feed.rss": ("error", "unsupported_type"),  # safe XML, but a feed is not a document
-    "broken_feed.xml": ("error", "corrupt_xml"),
-    "mixed_utf8_cp1252.txt": (
-        "doc",
-        "text",
-        "Die Förderung läuft über das BMBF in München.\n\n"
-        "Le financement est géré par l'agence française à Paris.",
-    ),
-    "shift_jis_wrong_meta.html": (
-        "doc",
-        "html",
-        "国際共同研究の公募\n\n日本とフィンランドの共同公募です。各機関が自国の研究者を支援します。",
-    ),
-}
+# What each file is, hence what must come out: ("doc", kind, text) or ("error", error_type);
+# tests/data/hostile/expected.json says why for each.
+EXPECTED = hostile_outcomes()
 # Loading it without a time budget takes tens of seconds, so only the guarded path reads it.
 GUARD_ONLY = {"slow_800k_chars.pdf"}
 TIGHT = replace(LIMITS, max_seconds=1.0)
 REAL_LIMITS = Limits(max_seconds=10.0)  # real documents run longer than the fixtures' max_pages
 
-# Real PDFs from pdfplumber's and pdfminer's test suites: the expected outcome of each, kept
-# once, beside the loader tests (any file not listed must load with text).
-REAL_EXPECTED = REAL_PDF_OUTCOMES
+# Real PDFs from pdfplumber's and pdfminer's test suites: the error type each listed one fails
+# with, kept once in tests/data/real_pdfs_expected.json (any file not listed must load with text).
+REAL_EXPECTED = real_pdf_error_types()
 
 
 def _fixture_names() -> list[str]:
-    return sorted(p.name for p in HOSTILE.iterdir() if p.suffix != ".py" and p.is_file())
+    return sorted(p.name for p in HOSTILE.iterdir() if p.name not in HOSTILE_TOOLING and p.is_file())
 
 
 def _make_hostile() -> ModuleType:

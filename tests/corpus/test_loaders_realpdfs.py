@@ -3,35 +3,18 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
 from corpus.loaders import LoadError, load_path
+from tests.expectations import REAL_PDFS as PDFS
+from tests.expectations import real_pdf_error_types
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-PDFS = SHARED / "pdfs"
 TIME_BUDGET_S = 20.0
 
-# Outcome per file, decided from the README and the files' own objects, not from this loader:
-# an error type, or "text" for a document that must come back with text.
-EXPECTED = {
-    "pdfplumber/empty.pdf": "empty",  # 0 bytes
-    "pdfplumber/password-example.pdf": "encrypted_pdf",  # user password "test"
-    "pdfminer/encryption-aes-128-m.pdf": "encrypted_pdf",  # user password "foo"
-    "pdfminer/encryption-aes-128.pdf": "encrypted_pdf",
-    "pdfminer/encryption-aes-256-m.pdf": "encrypted_pdf",
-    "pdfminer/encryption-aes-256-r6.pdf": "encrypted_pdf",
-    "pdfminer/encryption-aes-256.pdf": "encrypted_pdf",
-    "pdfminer/encryption-rc4-128.pdf": "encrypted_pdf",
-    "pdfminer/encryption-rc4-40.pdf": "encrypted_pdf",
-    # encrypted with an empty user password; its pages are CCITT-fax images and it has no fonts
-    "pdfminer/encryption-encrypted_doc_no_id.pdf": "no_text_layer",
-    "pdfminer/contrib-issue-1057-tiff-predictor.pdf": "no_text_layer",  # one image, no fonts
-    "pdfminer/simple2.pdf": "no_text_layer",  # its only content stream draws lines and shapes
-    # the page dictionary's /Resources is never closed and the page has no /Contents
-    "pdfplumber/issue-297-example.pdf": "empty",
-}
+# Error type each listed file must fail with (tests/data/real_pdfs_expected.json says why);
+# "text" stands for a document that must come back with text.
+EXPECTED = real_pdf_error_types()
 # Text each document truly holds, read from its content streams or another extractor.
 MUST_CONTAIN = {
     "pdfminer/encryption-base.pdf": ["Secret!"],

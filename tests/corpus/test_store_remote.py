@@ -19,10 +19,9 @@ from corpus import store as store_module
 from corpus.query import run_query
 from corpus.storage import display, is_remote, local_path, normalize
 from corpus.store import LEASE_S, Batch, Store, StoreLeaseHeld
-from tests.corpus.s3server import S3Server, s3_server
+from tests.corpus.s3server import S3Server, one_doc, s3_server
 
 REPO = Path(__file__).resolve().parents[2]
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="module")
@@ -33,19 +32,6 @@ def s3() -> Iterator[S3Server]:
 
 def prefix_of(url: str) -> str:
     return urlsplit(url).path.lstrip("/")
-
-
-def one_doc(source: str = "a.txt", doc_id: str = "d1", run_id: str = "r1") -> Batch:
-    text = "Japan funds its own teams."
-    return Batch(
-        documents=[{"doc_id": doc_id, "source": source, "title": "t", "kind": "text", "text": text, "n_pages": 1,
-                    "page_starts": [0], "size_bytes": len(text), "encoding": "utf-8", "ingested_at": T0,
-                    "run_id": run_id}],
-        mentions=[{"doc_id": doc_id, "label": "country", "value": "JPN", "text": "Japan", "start": 0, "end": 5,
-                   "sentence": text, "trl_min": None, "trl_max": None, "agency_country": None, "page": 1}],
-        classifications=[{"doc_id": doc_id, "funding_mode": "matching_fund", "p_matching_fund": 0.8,
-                          "p_direct_fund": 0.1, "p_neither": 0.1, "model_version": "m1", "classified_at": T0}],
-    )
 
 
 def rows(store: Store, sql: str) -> list[tuple]:
@@ -116,7 +102,7 @@ def test_commit_killed_before_its_record_is_invisible_then_swept(s3: S3Server,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     url = s3.url()
     script = ("from corpus.store import Batch, Store\n"
-              "from tests.corpus.test_store_remote import one_doc\n"
+              "from tests.corpus.s3server import one_doc\n"
               f"Store({url!r}).commit(one_doc('x.txt', 'dx'), 'killed')\n")
     env = {**os.environ, "FUNDSCOPE_KILL_AT": "store.before_record:1", "PYTHONPATH": str(REPO)}
     child = subprocess.run([sys.executable, "-c", script], env=env, cwd=REPO, capture_output=True, timeout=60)

@@ -10,9 +10,11 @@ import pytest
 
 from corpus.query import run_query
 from corpus.store import Store
-from tests.corpus.test_hostile_files import EXPECTED, HOSTILE, REAL_EXPECTED, REAL_PDFS
+from tests.expectations import HOSTILE, REAL_PDFS, hostile_outcomes, real_pdf_error_types
 
 SAMPLES = Path(__file__).resolve().parents[2] / "corpus" / "samples"
+EXPECTED = hostile_outcomes()  # fixture name -> ("doc", kind, text) or ("error", error_type)
+REAL_EXPECTED = real_pdf_error_types()  # real PDF -> error type; unlisted ones load as "pdf"
 
 
 def test_every_input_is_accounted_for(prefect_api: str, tmp_path: Path) -> None:
