@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import time
 import uuid
@@ -85,10 +86,34 @@ def record_refused(refused: list, data_dir: str, run_id: str, transient: set[str
 
 
 def batches(items: list, size: int, workers: int = 1) -> list[list]:
-    """Split `items` into consecutive lists of at most `size`, at least ~4 per worker when parallel."""
-    if workers > 1 and items:
-        size = max(1, min(size, math.ceil(len(items) / (workers * 4))))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    """Split `items` into batches: consecutive runs of `size` in one process, balanced bins when parallel.
+
+    With several workers, a batch left running alone at the end idles every other core, so the
+    items are dealt (largest estimated cost first, each to the lightest bin) into at least four
+    bins per worker of about equal cost, and the bins are submitted heaviest first.
+    """
+    if workers <= 1 or not items:
+        return [items[i:i + size] for i in range(0, len(items), size)]
+    n_bins = min(len(items), max(workers * 4, math.ceil(len(items) / size)))
+    bins: list[list[tuple[int, Any]]] = [[] for _ in range(n_bins)]
+    lightest = [(0.0, b) for b in range(n_bins)]
+    for position, item in sorted(enumerate(items), key=lambda p: -estimated_cost(p[1])):
+        total, b = heapq.heappop(lightest)
+        bins[b].append((position, item))
+        heapq.heappush(lightest, (total + estimated_cost(item), b))
+    totals = {b: total for total, b in lightest}
+    order = sorted(range(n_bins), key=lambda b: -totals[b])
+    return [[item for _, item in sorted(bins[b], key=lambda p: p[0])] for b in order if bins[b]]
+
+
+def estimated_cost(item: Any) -> float:
+    """A planned input's expected processing cost: its bytes, PDFs weighing more (page layout is the slow part)."""
+    weight = PDF_COST_WEIGHT if str(item.path).lower().endswith(".pdf") else 1.0
+    return weight * max(int(item.size_bytes), 1)
+
+
+# Per byte, a PDF's text costs tens of times an HTML or text file's (bench/scaling.py's stage table).
+PDF_COST_WEIGHT = 20.0
 
 
 # Default: batches one after another in one process (threads would not help: the GIL).
