@@ -96,7 +96,7 @@ def test_hostile_file_through_guarded_loader(guard: GuardedLoader, name: str) ->
     limits = TIGHT if name in GUARD_ONLY else LIMITS
     started = time.monotonic()
     outcome = _guarded(guard, (HOSTILE / name).read_bytes(), name, limits)
-    assert time.monotonic() - started < limits.max_seconds + 2
+    assert time.monotonic() - started < limits.max_seconds + 10  # the budget, plus room to kill the worker on a loaded machine
     _check(name, outcome)
 
 

@@ -55,7 +55,7 @@ def test_overrun_is_a_transient_timeout_and_the_next_document_gets_a_fresh_worke
     started = time.monotonic()
     with pytest.raises(LoadError) as caught:
         guard.load(SLOW, "slow.pdf", Limits(max_seconds=0.5))
-    assert time.monotonic() - started < 0.5 + 2
+    assert time.monotonic() - started < 0.5 + 10  # far below the slow file's own load time; room for a loaded machine
     assert caught.value.error_type == "timeout" and caught.value.transient
     assert "longer than 0.5 s" in caught.value.message
     assert guard.worker_pid is None and not _alive(old)

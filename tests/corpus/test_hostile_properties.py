@@ -41,7 +41,7 @@ def _through_guard(guard: GuardedLoader, data: bytes, name: str) -> None:
         assert isinstance(doc, LoadedDocument) and doc.kind in {"pdf", "html", "text"}
         assert doc.text.strip() and len(doc.page_starts) == doc.n_pages
     # any other exception escaping the guard fails the test by itself
-    assert time.monotonic() - started < BUDGET.max_seconds + 2
+    assert time.monotonic() - started < BUDGET.max_seconds + 10  # the budget, plus room to kill the worker on a loaded machine
 
 
 @st.composite

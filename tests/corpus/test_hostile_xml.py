@@ -41,7 +41,9 @@ def test_atom_namespace_is_kept() -> None:
 def test_billion_laughs_is_refused_without_expanding() -> None:
     started = time.monotonic()
     error = _error((HOSTILE / "billion_laughs.rss").read_bytes())
-    assert time.monotonic() - started < 1.0
+    # expanding it would take minutes and gigabytes; refusing takes milliseconds. 10 s only guards
+    # against expansion, and leaves room for a loaded CI machine.
+    assert time.monotonic() - started < 10.0
     assert error.error_type == "unsafe_xml" and "'lol0'" in error.message
 
 

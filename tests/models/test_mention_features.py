@@ -58,7 +58,7 @@ def test_counts_and_cues_of_a_letter_contrasting_both_modes() -> None:
 
 def test_no_mentions_gives_zero_counts_and_a_neutral_share() -> None:
     f = _features([])
-    assert f["direct_share"] == 0.5
+    assert f["direct_share"] == pytest.approx(0.5, abs=1e-12)  # a ratio of two counts
     assert all(value == 0 for name, value in f.items() if name != "direct_share")
 
 
@@ -73,7 +73,7 @@ def test_home_country_tie_goes_to_the_country_named_first() -> None:
     f = _features(mentions)
     assert f["n_matching_with_foreign"] == 1  # KOR is home, so the Finnish sentence is foreign
     assert f["first_scheme_matching_fund"] == 1
-    assert f["direct_share"] == 0.0
+    assert f["direct_share"] == pytest.approx(0.0, abs=1e-12)
 
 
 def test_a_foreign_agency_makes_its_sentence_foreign() -> None:

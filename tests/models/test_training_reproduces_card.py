@@ -9,6 +9,17 @@ import pytest
 from models.funding_mode import FundingModeModel
 from models.model_card import read_card_metrics
 from models.train import CARD_PATH, SEED_LETTER, TEST_PATH, run_training
+from tests.numeric import assert_close_tree
+
+# Another CPU or BLAS build rounds the same sums differently: the seed letter's probabilities were
+# seen to differ in the 12th digit (6.3385718414e-2 against ...5404e-2). 1e-6 leaves that six orders
+# of headroom, yet a change of data, features or parameters moves them by 1e-3 or more.
+PROBABILITY_TOL = 1e-6
+# The card's metrics are rounded (F1 and accuracy to 4 places, log loss to 3). A value that sits on a
+# rounding boundary may land one unit of the last place apart; a changed prediction moves F1 by more
+# than 0.01 on these splits, and counts (support, confusion) are compared exactly.
+ROUNDED_METRIC_TOL = 1.5e-4
+ROUNDED_LOG_LOSS_TOL = 1.5e-3
 
 
 @pytest.fixture(scope="module")
@@ -28,16 +39,17 @@ def test_retraining_reproduces_the_shipped_card(retrained):
     # Versions differ only by training day unless the texts, labels, mentions, params or seed changed.
     same_run = summary["model_version"].rsplit("-", 1)[0] == shipped["model_version"].rsplit("-", 1)[0]
     hint = "" if same_run else " (training data, extractor output or params changed since the card: `fundscope train`)"
-    assert summary["test"] == shipped["test"], "test-split metrics differ from the card" + hint
-    assert summary["cv"] == shipped["cv"], "CV metrics differ from the card" + hint
-    assert summary["cv_log_loss"] == shipped["cv_log_loss"], hint
     assert summary["params"] == shipped["params"], hint
     assert (summary["n_train"], summary["n_test"]) == (shipped["n_train"], shipped["n_test"]), hint
-    assert summary["seed_letter"] == shipped["seed_letter"], hint
+    assert_close_tree(summary["test"], shipped["test"], abs_tol=ROUNDED_METRIC_TOL, where="test" + hint)
+    assert_close_tree(summary["cv"], shipped["cv"], abs_tol=ROUNDED_METRIC_TOL, where="cv" + hint)
+    assert_close_tree(summary["cv_log_loss"], shipped["cv_log_loss"], abs_tol=ROUNDED_LOG_LOSS_TOL, where="cv_log_loss" + hint)
+    assert_close_tree(summary["seed_letter"], shipped["seed_letter"], abs_tol=PROBABILITY_TOL, where="seed_letter" + hint)
     assert shipped["seed_letter"]["funding_mode"] == "direct_fund"
 
 
 def test_retrained_artifact_and_card_are_written(retrained):
     summary, out = retrained
     assert FundingModeModel.load(out / "model.joblib").version == summary["model_version"]
-    assert read_card_metrics(out / "card.md")["test"] == summary["test"]
+    # the card is written from this very summary, rounded the same way: equal up to rounding
+    assert_close_tree(read_card_metrics(out / "card.md")["test"], summary["test"], abs_tol=ROUNDED_METRIC_TOL, where="card")
