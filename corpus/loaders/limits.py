@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from corpus.document import LoadError
 
+PDF_ENGINES = ("pdfium", "pdfplumber")
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -19,6 +21,8 @@ class Limits:
         (default 60 s; `load_bytes` called directly does not time itself).
     max_memory_bytes: address space of the guard's worker process while it loads one document
         (default 4 GiB; Linux/macOS only; `load_bytes` called directly is not capped).
+    pdf_engine: the library reading PDF text, "pdfium" (pypdfium2, the default, falling back to
+        pdfplumber for a file it cannot open) or "pdfplumber". Not a ceiling, but it travels with them.
     """
 
     max_bytes: int = 100 * 1024 * 1024
@@ -26,6 +30,11 @@ class Limits:
     max_decompressed_bytes: int = 256 * 1024 * 1024
     max_seconds: float = 60.0
     max_memory_bytes: int = 4 * 1024 * 1024 * 1024
+    pdf_engine: str = "pdfium"
+
+    def __post_init__(self) -> None:
+        if self.pdf_engine not in PDF_ENGINES:
+            raise ValueError(f"pdf_engine must be one of {', '.join(PDF_ENGINES)}, not {self.pdf_engine!r}")
 
 
 def too_large_error(size: int, limits: Limits) -> LoadError:

@@ -1,4 +1,7 @@
-"""One PDF page's characters to text lines in reading order: direction, columns, rows."""
+"""One PDF page's upright words to text lines in reading order: rows, columns, cells.
+
+Engine-independent: both PDF engines hand their words over in the same shape.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +12,9 @@ from itertools import accumulate
 from statistics import median
 from typing import Any
 
-from pdfplumber.utils.text import WordExtractor
-
 from corpus.loaders.linejoin import SOFT_HYPHEN
 from corpus.loaders.whitespace import collapse_spaces
 
-X_TOLERANCE = 1.5  # pdfplumber's default of 3 merges words on tightly set text
-Y_TOLERANCE = 3
 GUTTER_BAND = (0.3, 0.7)  # a column gutter is searched in this share of the page width
 GUTTER_WIDTH = 1.2  # minimum gutter width in word heights: wider than any space in justified text
 WORD_SPACE = 0.6  # gaps narrower than this many word heights are spaces inside one line
@@ -46,54 +45,6 @@ class PageLines:
     lines: list[Line]
     width: float
     height: float
-
-
-def unique_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[dict[str, Any]]:
-    """Drop characters painted twice at (nearly) the same place, as fake-bold PDFs do."""
-    seen: dict[tuple[str, int, int], list[tuple[float, float]]] = {}
-    kept = []
-    for c in chars:
-        ix, iy = int(c["x0"] // tolerance), int(c["top"] // tolerance)
-        near = (
-            (x, y)
-            for dx in (-1, 0, 1)
-            for dy in (-1, 0, 1)
-            for x, y in seen.get((c["text"], ix + dx, iy + dy), ())
-        )
-        if any(abs(x - c["x0"]) <= tolerance and abs(y - c["top"]) <= tolerance for x, y in near):
-            continue
-        seen.setdefault((c["text"], ix, iy), []).append((c["x0"], c["top"]))
-        kept.append(c)
-    return kept
-
-
-def _direction(chars: list[dict[str, Any]]) -> str:
-    """'ltr', 'ttb' or 'btt': the way most consecutive characters advance on the page."""
-    votes = {"ltr": 0, "ttb": 0, "btt": 0}
-    visible = [c for c in chars if c["text"].strip()]
-    for a, b in zip(visible, visible[1:]):
-        dx, dy = b["x0"] - a["x0"], b["top"] - a["top"]
-        if abs(dy) < 0.5 * (a["bottom"] - a["top"]) and dx > 0:
-            votes["ltr"] += 1
-        elif abs(dx) < 0.5 * (a["x1"] - a["x0"]) and dy > 0:
-            votes["ttb"] += 1
-        elif abs(dx) < 0.5 * (a["x1"] - a["x0"]) and dy < 0:
-            votes["btt"] += 1
-    return max(votes, key=lambda k: (votes[k], k == "ltr"))
-
-
-def _upright(chars: list[dict[str, Any]], direction: str, width: float, height: float) -> list[dict[str, Any]]:
-    """Rotate character boxes so that text of `direction` reads left to right, lines downwards."""
-    if direction == "ltr":
-        return [c for c in chars if c.get("upright", True)]
-    turned = []
-    for c in chars:
-        if direction == "ttb":  # vertical CJK or text turned clockwise: columns run right to left
-            box = {"x0": c["top"], "x1": c["bottom"], "top": width - c["x1"], "bottom": width - c["x0"]}
-        else:  # text turned anticlockwise: reads upwards, lines run left to right
-            box = {"x0": height - c["bottom"], "x1": height - c["top"], "top": c["x0"], "bottom": c["x1"]}
-        turned.append({**c, **box, "upright": True, "doctop": box["top"]})
-    return turned
 
 
 def _rows(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -226,15 +177,9 @@ def _reading_order(rows: list[list[dict[str, Any]]], lo: float, hi: float, word_
     return lines
 
 
-def page_lines(chars: list[dict[str, Any]], width: float, height: float) -> PageLines:
-    """Text lines of one page, in reading order, from pdfplumber character dicts."""
-    chars = unique_chars(chars)
-    direction = _direction(chars)
-    upright = _upright(chars, direction, width, height)
-    if direction != "ltr":
-        width, height = height, width
-    extractor = WordExtractor(x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE)
-    words = [w for w in extractor.extract_words(upright) if w["text"].strip()]
+def page_lines(words: list[dict[str, Any]], width: float, height: float) -> PageLines:
+    """Text lines of one page, in reading order, from upright words (dicts with text and box)."""
+    words = [w for w in words if w["text"].strip()]
     if not words:
         return PageLines([], width, height)
     rows = _rows(words)

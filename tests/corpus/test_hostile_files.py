@@ -14,6 +14,7 @@ from corpus.document import ERROR_TYPES, LoadedDocument
 from corpus.guard import GuardedLoader
 from corpus.loaders import Limits, LoadError, load_bytes
 from tests.expectations import HOSTILE, HOSTILE_TOOLING, REAL_PDFS, hostile_outcomes, real_pdf_error_types
+from tests.corpus.engines import pdf_engine  # noqa: F401  (runs each test once per PDF engine)
 
 # Small limits, so that the fixtures can exceed them while staying small.
 LIMITS = Limits(max_pages=5, max_decompressed_bytes=8 * 1024 * 1024, max_seconds=10.0)

@@ -13,6 +13,7 @@ import pytest
 
 from corpus.guard import GuardedLoader
 from corpus.loaders import Limits, LoadError, load_bytes
+from tests.corpus.engines import pdf_engine  # noqa: F401  (runs each test once per PDF engine)
 
 HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
 SLOW = (HOSTILE / "slow_800k_chars.pdf").read_bytes()

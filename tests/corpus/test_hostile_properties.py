@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from corpus.document import ERROR_TYPES, LoadedDocument
 from corpus.guard import GuardedLoader
 from corpus.loaders import Limits, LoadError
+from tests.corpus.engines import pdf_engine  # noqa: F401  (runs each test once per PDF engine)
 
 HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
 PDFS = [(HOSTILE / name).read_bytes() for name in ("encrypted_owner_only.pdf", "seven_pages.pdf")]

@@ -9,6 +9,7 @@ import pytest
 import corpus.loaders as loaders
 from corpus.loaders import Limits, LoadError, load_bytes, load_path
 from corpus.loaders.pdf_margins import is_page_number
+from tests.corpus.engines import pdf_engine  # noqa: F401  (runs each test once per PDF engine)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "loaders"
 

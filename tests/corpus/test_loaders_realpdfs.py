@@ -9,6 +9,7 @@ import pytest
 from corpus.loaders import LoadError, load_path
 from tests.expectations import REAL_PDFS as PDFS
 from tests.expectations import real_pdf_error_types
+from tests.corpus.engines import pdf_engine  # noqa: F401  (runs each test once per PDF engine)
 
 TIME_BUDGET_S = 20.0
 

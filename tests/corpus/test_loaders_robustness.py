@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from corpus.document import ERROR_TYPES
 from corpus.loaders import LoadError, load_bytes
+from tests.corpus.engines import pdf_engine  # noqa: F401  (runs each test once per PDF engine)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "loaders"
 PDF = (FIXTURES / "two_columns.pdf").read_bytes()
