@@ -8,15 +8,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import overhead, scaling, stages  # noqa: E402
+from bench import feed_url, overhead, pdf_engines, scaling, stages  # noqa: E402
 
 
 def main() -> None:
     """Run each benchmark section in turn."""
+    # the other sections measure their own server set-ups; only pdf_workers turns the background server on
+    __import__("os").environ["FUNDSCOPE_AUTO_SERVER"] = "0"
     print(f"# fundscope benchmarks\n\nmachine: {platform.machine()}, {platform.processor() or 'cpu'}, "
           f"Python {platform.python_version()}, {__import__('os').cpu_count()} cores")
     stages.main()
+    pdf_engines.main()
+    feed_url.main()
     overhead.main()
+    pdf_workers.main()
     scaling.main()
 
 

@@ -16,6 +16,11 @@ RSS1_NS = "http://purl.org/rss/1.0/"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 PDF_TYPES = {"application/pdf", "application/x-pdf"}
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed sitemap
+SNIFF_BYTES = 64 * 1024  # enough for the XML declaration, comments, a DOCTYPE and the root start tag
+# What may come before the root element: a byte-order mark, whitespace, the XML declaration,
+# processing instructions, comments and a DOCTYPE without an internal subset.
+_PROLOGUE = re.compile(r"(?:[\s\ufeff]+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*>)*", re.S | re.I)
+_START_TAG = re.compile(r"<([A-Za-z_][\w.\-]*(?::[\w.\-]+)?)([^>]*)>", re.S)
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,45 @@ def sitemap_links(data: bytes, base_url: str, pattern: str | None = None) -> lis
         seen.add(url)
         links.append(SitemapLink(url=url, is_sitemap=is_index, lastmod=_child_text(entry, "lastmod")))
     return links
+
+
+def listing_kind(data: bytes) -> str | None:
+    """'feed' (RSS or Atom) or 'sitemap' (urlset or sitemapindex) judged from the root element, else None.
+
+    Only the first bytes are read (gzipped ones are inflated first), so a large document costs
+    nothing here; the full, safe parse happens when its links are read.
+    """
+    head = _head_text(data)
+    if head is None:
+        return None
+    start = _START_TAG.match(head, _PROLOGUE.match(head).end())
+    if start is None:
+        return None
+    name, attributes = start.group(1), start.group(2)
+    local = name.rsplit(":", 1)[-1]
+    if local == "rss" or (local == "RDF" and RSS1_NS in attributes):
+        return "feed"
+    if local == "feed" and ATOM_NS in attributes:
+        return "feed"
+    if local in ("urlset", "sitemapindex"):
+        return "sitemap"
+    return None
+
+
+def _head_text(data: bytes) -> str | None:
+    head = data[:SNIFF_BYTES]
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(data[:SNIFF_BYTES], SNIFF_BYTES)
+        except zlib.error:
+            return None
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            return head[len(bom):].decode(encoding, errors="replace")
+    if head[:2] in (b"<\x00", b"\x00<"):  # UTF-16 without a byte-order mark
+        return head.decode("utf-16-le" if head[0] == 0x3C else "utf-16-be", errors="replace")
+    # tags are ASCII in every ASCII-compatible encoding, so latin-1 is enough to find the root
+    return head.decode("latin-1")
 
 
 def _rss_links(root: Element, base_url: str) -> list[str]:

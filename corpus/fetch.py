@@ -45,6 +45,9 @@ FEED_TYPES = frozenset(
         "application/x-gzip",
     }
 )
+# A URL named on the command line may be a document, a feed or a sitemap: all of these are
+# fetched, and the root element of an XML answer decides (corpus.web.open_input).
+INPUT_TYPES = DOCUMENT_TYPES | FEED_TYPES
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309: crawlers read at least the first 500 KiB
 MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay above this is capped, not obeyed
 _REDIRECTS = {301, 302, 303, 307, 308}

@@ -19,7 +19,7 @@ from prefect.tasks import exponential_backoff
 from corpus.config import Source
 from corpus.fetch import FetchResult, Fetcher, TransientFetchError
 from corpus.sources import PlannedItem, Refused
-from corpus.web import WebMemory, listed_links, planned_from_fetch
+from corpus.web import Expansion, Opened, WebMemory, is_listing_file, listed_links, open_input, planned_from_fetch
 
 RETRIES = 3
 
@@ -55,6 +55,18 @@ def fetch_url(fetcher: Fetcher, url: str, memory: WebMemory) -> FetchResult:
     return fetcher.fetch(url, memory.state(url))
 
 
+@task(name="open-input", **_RETRYING)
+def open_input_task(fetcher: Fetcher, entry: str, memory: WebMemory) -> Opened:
+    """Fetch a URL named as an input (or read a local feed file); a feed or sitemap comes back expanded."""
+    return open_input(fetcher, entry, memory)
+
+
+def split_listing_files(paths: list[str]) -> tuple[list[str], list[str]]:
+    """Local paths named as inputs, split into (documents and folders, feed or sitemap files)."""
+    listings = [p for p in paths if is_listing_file(p)]
+    return [p for p in paths if p not in listings], listings
+
+
 @dataclass
 class WebInputs:
     """What fetching gave: bodies to process, URLs unchanged since last time, and failures."""
@@ -64,6 +76,7 @@ class WebInputs:
     failed: list[Refused] = field(default_factory=list)
     transient: set[str] = field(default_factory=set)  # sources whose failure may pass
     memory: WebMemory = field(default_factory=WebMemory)  # saved once the run's batches are committed
+    expanded: list[Expansion] = field(default_factory=list)  # feeds and sitemaps named as inputs
 
 
 def _failure(result: FetchResult, out: WebInputs) -> None:
@@ -74,11 +87,27 @@ def _failure(result: FetchResult, out: WebInputs) -> None:
 
 
 def gather_web_inputs(urls: list[str], sources: list[Source], data_dir: str, fetcher: Fetcher) -> WebInputs:
-    """Expand the web sources and fetch every URL once (conditionally, when fetched before)."""
+    """Expand feeds and sitemaps (named as inputs or sources) and fetch every document URL once.
+
+    `urls` may also hold local feed or sitemap files. Fetches are conditional when fetched before.
+    """
     data = Path(data_dir)
     memory = WebMemory.load(data)
     out = WebInputs(memory=memory)
-    wanted = list(dict.fromkeys(urls))
+    wanted: list[str] = []
+    done: dict[str, str] = {}  # URL -> outcome, for the expansions' counts
+    for entry in dict.fromkeys(urls):
+        try:
+            opened = open_input_task(fetcher, entry, memory)
+        except TransientFetchError as exc:
+            opened = Opened(exc.result)
+        if opened.expansion is not None:
+            out.expanded.append(opened.expansion)
+            wanted += opened.expansion.links
+            for failure in opened.failures:
+                _failure(failure, out)
+        else:
+            done[entry] = _outcome(opened.result, data, out)
     for source in sources:
         try:
             links, failures = list_web_source(fetcher, source, memory)
@@ -86,17 +115,29 @@ def gather_web_inputs(urls: list[str], sources: list[Source], data_dir: str, fet
             links, failures = [], [exc.result]
         for failure in failures:
             _failure(failure, out)
-        wanted += [u for u in links if u not in wanted]
-    for url in wanted:
+        wanted += links
+    for url in dict.fromkeys(wanted):
+        if url in done:
+            continue
         try:
             result = fetch_url(fetcher, url, memory)
         except TransientFetchError as exc:
             result = exc.result
-        if not result.ok:
-            _failure(result, out)
-        elif result.not_modified:
-            out.not_modified += 1
-        else:
-            out.todo.append(planned_from_fetch(data, result))
-            memory.remember(result)
+        done[url] = _outcome(result, data, out)
+    for expansion in out.expanded:
+        for url in expansion.links:
+            expansion.outcomes[done[url]] = expansion.outcomes.get(done[url], 0) + 1
     return out
+
+
+def _outcome(result: FetchResult, data: Path, out: WebInputs) -> str:
+    """File one document fetch under failed, not modified or to do; returns which."""
+    if not result.ok:
+        _failure(result, out)
+        return "failed"
+    if result.not_modified:
+        out.not_modified += 1
+        return "not modified"
+    out.todo.append(planned_from_fetch(data, result))
+    out.memory.remember(result)
+    return "downloaded"

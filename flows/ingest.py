@@ -26,7 +26,7 @@ from corpus.store import Batch, Store
 from flows import progress
 from flows.artifacts import new_documents_artifact
 from flows.batch import BatchStats, error_row, process_batch
-from flows.fetching import gather_web_inputs
+from flows.fetching import gather_web_inputs, split_listing_files
 from flows.summary import RunSummary, summary_markdown
 from flows.workers import get_model, get_nlp, run_store
 from models.artifact import read_header
@@ -121,12 +121,16 @@ PDF_COST_WEIGHT = 20.0
 @flow(name="ingest", validate_parameters=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def ingest(paths: list[str], data_dir: str, batch_size: int = 100,
            limits: dict[str, Any] | None = None, workers: int = 1,
-           sources: list[str] | None = None, config: str | None = None) -> RunSummary:
-    """Ingest files, folders, URLs and named sources into the parquet store at `data_dir`."""
+           sources: list[str] | None = None, config: str | None = None,
+           workers_note: str | None = None) -> RunSummary:
+    """Ingest files, folders, URLs and named sources into the parquet store at `data_dir`.
+
+    `workers_note` is the caller's reason for using fewer processes than asked, kept in the summary.
+    """
     run_id = _run_id()
     named = [load_sources(config or DEFAULT_CONFIG).source(n) for n in sources or []]
-    local = [p for p in paths if not is_url(p)]
-    urls = [p for p in paths if is_url(p)]
+    local, listing_files = split_listing_files([p for p in paths if not is_url(p)])
+    urls = [p for p in paths if is_url(p)] + listing_files  # local feeds and sitemaps are expanded like URLs
     writer = Store(data_dir)
     if writer.remote:  # an object store: no page cache for the workers, and one writing run at a time
         if urls or any(s.kind != "path" for s in named):
@@ -147,11 +151,12 @@ def ingest(paths: list[str], data_dir: str, batch_size: int = 100,
             planned.unreadable += web.failed
         progress.start(len(planned.todo), len(planned.unchanged) + len(planned.skipped_failed))
         summary = RunSummary(run_id=run_id, unchanged=len(planned.unchanged),
-                             skipped_failed=len(planned.skipped_failed))
+                             skipped_failed=len(planned.skipped_failed), workers_note=workers_note)
         if planned.todo:  # a missing or incompatible model stops the run here, before any work
             # batches in this process need the whole model; workers load their own, so only check it
             get_model() if workers == 1 else read_header()
         summary.unchanged += web.not_modified if web else 0
+        summary.expanded = [e.describe() for e in web.expanded] if web else []
         if planned.unreadable:
             record_refused(planned.unreadable, data_dir, run_id, web.transient if web else set())
             summary.stats.failed += len(planned.unreadable)

@@ -20,6 +20,8 @@ class RunSummary:
     skipped_failed: int = 0
     stats: BatchStats = field(default_factory=BatchStats)
     errors: list[tuple[str, str, str, str]] = field(default_factory=list)  # source, stage, type, message
+    expanded: list[str] = field(default_factory=list)  # "feed URL → 6 items (…)", one per feed or sitemap input
+    workers_note: str | None = None  # why fewer processes than asked were used, when they were
     started: float = field(default_factory=time.perf_counter)
     seconds: float = 0.0
 
@@ -45,7 +47,8 @@ class RunSummary:
 
 def summary_rows(s: RunSummary) -> list[tuple[str, str]]:
     """(item, value) pairs shown in the summary table."""
-    rows = [
+    rows = [(kind_and_source, "→ " + what) for kind_and_source, what in (e.split(" → ", 1) for e in s.expanded)]
+    rows += [
         ("documents new", str(s.stats.new)),
         ("documents unchanged", str(s.unchanged)),
         ("documents failed", str(s.failed)),
@@ -58,6 +61,8 @@ def summary_rows(s: RunSummary) -> list[tuple[str, str]]:
     for mode in ("matching_fund", "direct_fund", "neither"):
         if s.stats.modes.get(mode):
             rows.append((f"funding mode: {mode}", str(s.stats.modes[mode])))
+    if s.workers_note:
+        rows.append(("processes", s.workers_note))
     rows.append(("time", f"{s.seconds:.1f} s"))
     return rows
 

@@ -201,3 +201,37 @@ def site_routes() -> dict[str, Route]:
         "/redirect/2": Route(status=302, location="/redirect/3"),
         "/redirect/3": Route(status=302, location="/pages/c.html"),
     }
+
+
+# Feeds and sitemaps named as bare inputs: served under the content types real sites use.
+BARE = Path(__file__).resolve().parents[1] / "data" / "web" / "bare"
+
+
+def bare_listing_routes() -> dict[str, Route]:
+    """`site_routes` plus a feed as text/xml, an extensionless sitemap, a sitemap index with a gzipped child.
+
+    Bodies still hold `{BASE}`; `fill_base` puts the server's address in (and gzips the .gz routes).
+    """
+    def xml(name: str, kind: str) -> Route:
+        return Route((BARE / name).read_bytes(), content_type=kind)
+
+    routes = site_routes()
+    routes.update({
+        "/feed.xml": xml("feed.xml", "text/xml; charset=utf-8"),
+        "/sitemap": xml("sitemap", "application/xml"),
+        "/sitemap-index.xml": xml("sitemap-index.xml", "application/xml"),
+        "/sitemap-news.xml.gz": xml("sitemap-news.xml", "application/gzip"),
+        "/catalog.xml": xml("catalog.xml", "application/xml"),
+    })
+    return routes
+
+
+def fill_base(server: WebServer) -> None:
+    """Replace `{BASE}` in every body with the server's address; gzip the bodies of paths ending in .gz."""
+    import gzip
+
+    base = server.url("").encode()
+    for path, route in server.routes.items():
+        route.body = route.body.replace(b"{BASE}", base)
+        if path.endswith(".gz"):
+            route.body = gzip.compress(route.body, mtime=0)
