@@ -7,7 +7,7 @@ DATA   ?= data/demo
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: demo test bench eval clean
+.PHONY: demo test bench eval eval-real clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,10 @@ clean:
 
 eval: $(STAMP)
 	$(BIN)/python -m flows.evaluate
+
+# real public pages: TEXTS=DIR scores saved <id>.txt excerpts, without it the URLs are ingested (internet)
+TEXTS ?=
+SPLIT ?= dev
+OUT ?=
+eval-real: $(STAMP)
+	$(BIN)/python -m flows.evaluate_real $(if $(TEXTS),--texts $(TEXTS),--fetch) --split $(SPLIT) $(if $(OUT),--out $(OUT))

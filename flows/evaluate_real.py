@@ -1,0 +1,342 @@
+"""`make eval-real`: score funding mode, countries and TRLs on real public pages nobody here wrote.
+
+The gold is `corpus/realworld/manifest.jsonl` (one page per line; see corpus/realworld/README.md).
+Texts come either from a folder of saved excerpts named `<id>.txt` (`--texts DIR`), run through
+the same spaCy pipeline and classifier that `fundscope ingest` uses, or from ingesting the URLs
+with the real CLI (`--fetch`, needs internet).
+
+Usage: python -m flows.evaluate_real (--texts DIR | --fetch) [--split dev|holdout|all] [--out FILE.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import subprocess
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+MANIFEST = REPO / "corpus" / "realworld" / "manifest.jsonl"
+LABELS = ("matching_fund", "direct_fund", "neither")
+SPLITS = ("dev", "holdout", "all")
+ECE_BINS = 15
+CONFIDENT = 0.9  # "wrong with p >= 0.9" (issue 11, step 5)
+
+
+# --- the manifest ---------------------------------------------------------------------------
+
+def split_of(url: str) -> str:
+    """The page's split, fixed by its URL: holdout when sha1(url) is divisible by 3, else dev."""
+    return "holdout" if int(hashlib.sha1(url.encode("utf-8")).hexdigest(), 16) % 3 == 0 else "dev"
+
+
+def load_manifest(path: Path, split: str = "all") -> list[dict[str, Any]]:
+    """Manifest rows of `split`, refusing duplicate ids and rows whose split breaks the URL rule."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, not {split!r}")
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        where = f"{path}:{n} ({row.get('id')})"
+        if row["id"] in seen:
+            raise ValueError(f"{where}: duplicate id")
+        seen.add(row["id"])
+        if row["label"] not in LABELS:
+            raise ValueError(f"{where}: label {row['label']!r} is not one of {LABELS}")
+        if row["split"] != split_of(row["url"]):
+            raise ValueError(f"{where}: split {row['split']!r} contradicts the URL rule ({split_of(row['url'])!r})")
+        if split == "all" or row["split"] == split:
+            rows.append(row)
+    return rows
+
+
+def read_texts(folder: Path, rows: Sequence[Mapping[str, Any]]) -> tuple[dict[str, str], list[str]]:
+    """Saved texts by manifest id, and the ids whose `<id>.txt` is missing."""
+    texts, missing = {}, []
+    for row in rows:
+        f = folder / f"{row['id']}.txt"
+        if f.is_file():
+            texts[row["id"]] = f.read_text(encoding="utf-8")
+        else:
+            missing.append(row["id"])
+    return texts, missing
+
+
+# --- predictions ------------------------------------------------------------------------------
+
+@dataclass
+class Predicted:
+    """What the pipeline said about one page: probabilities in LABELS order and extracted sets."""
+
+    proba: tuple[float, float, float]
+    countries: set[str] = field(default_factory=set)
+    trl: set[str] = field(default_factory=set)
+
+    @property
+    def mode(self) -> str:
+        """The top label (first in LABELS order on ties, as the classifier's argmax)."""
+        return LABELS[max(range(len(LABELS)), key=lambda i: (self.proba[i], -i))]
+
+
+def trl_value(tmin: int | None, tmax: int | None) -> str:
+    """A TRL range written as in the manifest and the mentions table: "min-max"."""
+    return f"{tmin}-{tmax}"
+
+
+def predict_texts(texts: Mapping[str, str]) -> dict[str, Predicted]:
+    """Run texts through the ingest pipeline: shared spaCy pipeline, then the saved classifier."""
+    from extractors.pipeline import get_nlp
+    from flows.batch import extract_mentions
+    from models.funding_mode import FundingModeModel
+
+    ids = list(texts)
+    found = extract_mentions(get_nlp(), [texts[i] for i in ids])
+    model = FundingModeModel.load()
+    out: dict[str, Predicted] = {}
+    ok = [(i, m) for i, m in zip(ids, found) if not isinstance(m, Exception)]
+    for i, m in zip(ids, found):
+        if isinstance(m, Exception):
+            print(f"warning: {i}: extraction failed: {m}", file=sys.stderr)
+    proba = model.predict_proba([{"text": texts[i], "mentions": m} for i, m in ok])
+    for (i, mentions), row in zip(ok, proba):
+        out[i] = Predicted(
+            proba=(float(row[0]), float(row[1]), float(row[2])),
+            countries={m.value for m in mentions if m.label == "country"},
+            trl={trl_value(m.trl_min, m.trl_max) for m in mentions if m.label == "trl"},
+        )
+    return out
+
+
+def predict_by_ingest(rows: Sequence[Mapping[str, Any]], data: Path) -> dict[str, Predicted]:
+    """Ingest the manifest URLs with the real CLI into `data` and read back what the store holds."""
+    from corpus.query import run_query
+    from corpus.store import Store
+
+    by_url = {row["url"]: row["id"] for row in rows}
+    cmd = [sys.executable, "-m", "flows.cli", "ingest", *by_url, "--data", str(data), "--quiet"]
+    subprocess.run(cmd, check=False, cwd=REPO, stdout=subprocess.DEVNULL)  # failures land in `errors`
+    store = Store(data)
+    _, modes = run_query(store, "select d.source, c.p_matching_fund, c.p_direct_fund, c.p_neither "
+                                "from documents d join classifications c using (doc_id)")
+    out = {by_url[s]: Predicted(proba=(pm, pd, pn)) for s, pm, pd, pn in modes if s in by_url}
+    _, mentions = run_query(store, "select d.source, m.label, m.value, m.trl_min, m.trl_max "
+                                   "from mentions m join documents d using (doc_id)")
+    for source, label, value, tmin, tmax in mentions:
+        pred = out.get(by_url.get(source, ""))
+        if pred is None:
+            continue
+        if label == "country":
+            pred.countries.add(value)
+        elif label == "trl":
+            pred.trl.add(trl_value(tmin, tmax))
+    return out
+
+
+# --- metrics ------------------------------------------------------------------------------------
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 from counts; 0.0 where a ratio has no denominator."""
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def classification_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
+    """Accuracy, per-class P/R/F1/support, macro-F1 and the confusion matrix (rows gold, columns predicted).
+
+    Macro-F1 averages the classes that occur in the gold or the predictions; a class absent from
+    both says nothing about the model and is left out.
+    """
+    if len(gold) != len(pred):
+        raise ValueError("gold and pred differ in length")
+    n = len(gold)
+    confusion = {g: {p: 0 for p in LABELS} for g in LABELS}
+    for g, p in zip(gold, pred):
+        confusion[g][p] += 1
+    per_class = {}
+    for c in LABELS:
+        tp = confusion[c][c]
+        fp = sum(confusion[g][c] for g in LABELS if g != c)
+        fn = sum(confusion[c][p] for p in LABELS if p != c)
+        p_, r_, f_ = prf(tp, fp, fn)
+        per_class[c] = {"precision": p_, "recall": r_, "f1": f_, "support": tp + fn}
+    present = [c for c in LABELS if c in set(gold) | set(pred)]
+    macro = sum(per_class[c]["f1"] for c in present) / len(present) if present else 0.0
+    accuracy = sum(g == p for g, p in zip(gold, pred)) / n if n else 0.0
+    return {"n": n, "accuracy": accuracy, "macro_f1": macro, "per_class": per_class, "confusion": confusion}
+
+
+def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool], n_bins: int = ECE_BINS) -> float:
+    """ECE on the top-label probability: equal-width bins over [0, 1], bin k holding (k/n, (k+1)/n]
+    (bin 0 also holds 0); the sum over bins of |bin share| * |accuracy - mean confidence|."""
+    n = len(confidence)
+    if n == 0:
+        return 0.0
+    bins: dict[int, list[int]] = defaultdict(list)
+    for i, c in enumerate(confidence):
+        if not 0.0 <= c <= 1.0:
+            raise ValueError(f"confidence {c} outside [0, 1]")
+        k = min(n_bins - 1, max(0, math.ceil(round(c * n_bins, 9)) - 1))  # rounding keeps (0.1 * 6) * 15 in bin 8
+        bins[k].append(i)
+    total = 0.0
+    for members in bins.values():
+        acc = sum(correct[i] for i in members) / len(members)
+        conf = sum(confidence[i] for i in members) / len(members)
+        total += len(members) / n * abs(acc - conf)
+    return total
+
+
+def brier_score(proba: Sequence[Sequence[float]], gold: Sequence[str]) -> float:
+    """Multiclass Brier score: the mean over documents of sum_k (p_k - [k is gold])^2 (0 best, 2 worst)."""
+    if not gold:
+        return 0.0
+    total = 0.0
+    for row, g in zip(proba, gold):
+        total += sum((p - (1.0 if LABELS[k] == g else 0.0)) ** 2 for k, p in enumerate(row))
+    return total / len(gold)
+
+
+def confident_wrong_share(proba: Sequence[Sequence[float]], gold: Sequence[str], threshold: float = CONFIDENT) -> float:
+    """Share of documents whose top label is wrong although its probability is at least `threshold`."""
+    if not gold:
+        return 0.0
+    bad = 0
+    for row, g in zip(proba, gold):
+        top = max(range(len(LABELS)), key=lambda i: (row[i], -i))
+        bad += LABELS[top] != g and row[top] >= threshold
+    return bad / len(gold)
+
+
+def set_scores(gold: Sequence[Iterable[str]], pred: Sequence[Iterable[str]]) -> dict[str, float]:
+    """Micro P/R/F1 over documents of document-level sets (tp, fp, fn summed over documents)."""
+    tp = fp = fn = 0
+    for g, p in zip(gold, pred):
+        gs, ps = set(g), set(p)
+        tp += len(gs & ps)
+        fp += len(ps - gs)
+        fn += len(gs - ps)
+    p_, r_, f_ = prf(tp, fp, fn)
+    return {"precision": p_, "recall": r_, "f1": f_, "tp": tp, "fp": fp, "fn": fn}
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+def score(rows: Sequence[Mapping[str, Any]], predicted: Mapping[str, Predicted]) -> dict[str, Any]:
+    """Every figure of the report for the manifest rows that have a prediction."""
+    scored = [r for r in rows if r["id"] in predicted]
+    gold = [r["label"] for r in scored]
+    preds = [predicted[r["id"]] for r in scored]
+    modes = [p.mode for p in preds]
+    proba = [p.proba for p in preds]
+    mode = classification_scores(gold, modes)
+    mode["ece"] = expected_calibration_error([max(p) for p in proba], [m == g for m, g in zip(modes, gold)])
+    mode["brier"] = brier_score(proba, gold)
+    mode["confident_wrong_share"] = confident_wrong_share(proba, gold)
+
+    def by(key: str) -> dict[str, Any]:
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, r in enumerate(scored):
+            groups[str(r[key])].append(i)
+        out = {}
+        for name, idx in sorted(groups.items()):
+            s = classification_scores([gold[i] for i in idx], [modes[i] for i in idx])
+            out[name] = {"n": s["n"], "accuracy": s["accuracy"], "macro_f1": s["macro_f1"]}
+        return out
+
+    english = [i for i, r in enumerate(scored) if r["language"] == "en"]
+    return {
+        "n_manifest": len(rows),
+        "n_scored": len(scored),
+        "missing": sorted(r["id"] for r in rows if r["id"] not in predicted),
+        "labels": dict(Counter(gold)),
+        "mode": mode,
+        "by_genre": by("genre"),
+        "by_language": by("language"),
+        "countries": set_scores([r["countries"] for r in scored], [p.countries for p in preds]),
+        "countries_english": set_scores([scored[i]["countries"] for i in english],
+                                        [preds[i].countries for i in english]),
+        "trl": set_scores([r["trl"] for r in scored], [p.trl for p in preds]),
+        "errors": [{"id": r["id"], "gold": g, "predicted": m, "p": round(max(p.proba), 3),
+                    "genre": r["genre"], "language": r["language"], "hard_kind": r.get("hard_kind")}
+                   for r, g, m, p in zip(scored, gold, modes, preds) if g != m],
+    }
+
+
+def markdown(result: Mapping[str, Any], split: str) -> str:
+    """The report as markdown tables."""
+    m = result["mode"]
+    lines = [f"## Real-world pages, split `{split}`: {result['n_scored']} scored of {result['n_manifest']}"
+             + (f" (missing: {', '.join(result['missing'])})" if result["missing"] else ""), "",
+             "| funding mode | value |", "|---|---:|",
+             f"| macro-F1 | {m['macro_f1']:.3f} |", f"| accuracy | {m['accuracy']:.3f} |",
+             f"| ECE ({ECE_BINS} bins, top label) | {m['ece']:.3f} |", f"| Brier (multiclass) | {m['brier']:.3f} |",
+             f"| wrong with p ≥ {CONFIDENT} | {m['confident_wrong_share']:.3f} |", "",
+             "| class | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
+    for c in LABELS:
+        s = m["per_class"][c]
+        lines.append(f"| {c} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+    lines += ["", "| gold \\ predicted | " + " | ".join(LABELS) + " |", "|---|" + "---:|" * len(LABELS)]
+    for g in LABELS:
+        lines.append(f"| {g} | " + " | ".join(str(m["confusion"][g][p]) for p in LABELS) + " |")
+    for key, title in (("by_genre", "genre"), ("by_language", "language")):
+        lines += ["", f"| {title} | n | accuracy | macro-F1 |", "|---|---:|---:|---:|"]
+        for name, s in result[key].items():
+            lines.append(f"| {name} | {s['n']} | {s['accuracy']:.3f} | {s['macro_f1']:.3f} |")
+    lines += ["", "| extraction (doc-level sets, micro) | precision | recall | F1 | tp | fp | fn |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
+    for key, title in (("countries", "countries (all pages)"), ("countries_english", "countries (English pages)"),
+                       ("trl", "TRL")):
+        s = result[key]
+        lines.append(f"| {title} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
+                     f"{s['tp']} | {s['fp']} | {s['fn']} |")
+    if result["errors"]:
+        lines += ["", "| wrong | gold | predicted | p | genre | language | hard kind |", "|---|---|---|---:|---|---|---|"]
+        for e in result["errors"]:
+            lines.append(f"| {e['id']} | {e['gold']} | {e['predicted']} | {e['p']:.3f} | {e['genre']} | "
+                         f"{e['language']} | {e['hard_kind'] or ''} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None, predict: Callable[[Mapping[str, str]], dict[str, Predicted]] = predict_texts) -> int:
+    """Score one split of the manifest and print the tables; optionally write the figures as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--texts", type=Path, help="folder of saved page texts named <id>.txt")
+    source.add_argument("--fetch", action="store_true", help="ingest the manifest URLs with `fundscope ingest` (internet)")
+    parser.add_argument("--split", choices=SPLITS, default="dev", help="dev (tune on it), holdout (score once) or all")
+    parser.add_argument("--manifest", type=Path, default=MANIFEST)
+    parser.add_argument("--out", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args(argv)
+
+    rows = load_manifest(args.manifest, args.split)
+    if args.texts is not None:
+        texts, missing = read_texts(args.texts, rows)
+        if missing:
+            print(f"warning: {len(missing)} text(s) missing in {args.texts}: {', '.join(missing)}", file=sys.stderr)
+        predicted = predict(texts) if texts else {}
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            predicted = predict_by_ingest(rows, Path(tmp) / "data")
+    result = score(rows, predicted)
+    result["split"] = args.split
+    print(markdown(result, args.split))
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0 if result["n_scored"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
