@@ -19,6 +19,8 @@ settings.load_profile("fundscope")
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# No test may leave a background Prefect server behind; the auto-server tests turn it on for themselves.
+os.environ["FUNDSCOPE_AUTO_SERVER"] = "0"
 
 
 @pytest.fixture(scope="session")
