@@ -18,6 +18,15 @@ _VIEWS = {
     "mentions": """
         select * from mentions_all
         where doc_id in (select doc_id from documents)""",
+    "evidence": """
+        select * from evidence_all
+        where doc_id in (select doc_id from documents)""",
+    "flows": """
+        select * from flows_all
+        where doc_id in (select doc_id from documents)""",
+    "facts": """
+        select * from facts_all
+        where doc_id in (select doc_id from documents)""",
     "classifications": """
         select * exclude (_rn) from (
             select *, row_number() over (
@@ -52,8 +61,12 @@ def connect(store: Store) -> duckdb.DuckDBPyConnection:
             con.execute(f"create view {table}_all as select * from _{table}_files")
         elif files:
             listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+            # the empty schema table first: columns in schema order, and a column that older files
+            # lack (added since they were written) reads as null instead of missing
+            con.register(f"_{table}_empty", schema.empty_table())
             con.execute(
-                f"create view {table}_all as select * from read_parquet([{listing}], union_by_name = true)"
+                f"create view {table}_all as select * from _{table}_empty union all by name "
+                f"select * from read_parquet([{listing}], union_by_name = true)"
             )
         else:
             con.register(f"_{table}_empty", schema.empty_table())

@@ -1,4 +1,4 @@
-"""Arrow schemas of the four output tables: the one place their columns are defined."""
+"""Arrow schemas of the output tables: the one place their columns are defined."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ DOCUMENTS = pa.schema(
         pa.field("last_modified", pa.string()),
         pa.field("fetched_at", TS),
         pa.field("final_url", pa.string()),
+        # ISO 639-1 code of the main text's language (detected, or forced by `ingest --language`);
+        # stores written before this column existed read it as null
+        pa.field("language", pa.string()),
     ]
 )
 
@@ -41,6 +44,57 @@ MENTIONS = pa.schema(
         pa.field("trl_max", pa.int8()),
         pa.field("agency_country", pa.string()),
         pa.field("page", pa.int32()),
+        # trl mentions only: whose readiness level it is ("Japanese teams at TRL 3"); null when untied.
+        # Stores written before these columns existed read them as null.
+        pa.field("party_country", pa.string()),
+        pa.field("party_kind", pa.string()),
+    ]
+)
+
+# one row per funding relation a sentence states, denies or proposes (extractors/funding_evidence.py)
+EVIDENCE = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),  # own | foreign | any | pooled
+        pa.field("funder", pa.string()),
+        pa.field("funder_country", pa.string()),  # ISO3, or EU
+        pa.field("recipient_country", pa.string(), nullable=False),  # ISO3, or * for any
+        pa.field("negated", pa.bool_(), nullable=False),
+        pa.field("modality", pa.string(), nullable=False),  # stated | hypothetical | proposal
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("start", pa.int64(), nullable=False),
+        pa.field("end", pa.int64(), nullable=False),
+        pa.field("sentence", pa.string()),
+    ]
+)
+
+# who funds whom, one row per document, funder and recipient (from the stated, non-negated evidence)
+FLOWS = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("funder", pa.string(), nullable=False),
+        pa.field("funder_country", pa.string(), nullable=False),
+        pa.field("recipient_country", pa.string(), nullable=False),
+        pa.field("mode", pa.string(), nullable=False),  # matching_fund | direct_fund
+        pa.field("evidence_start", pa.int64(), nullable=False),
+        pa.field("evidence_end", pa.int64(), nullable=False),
+    ]
+)
+
+# one row per stated fact of a call (extractors/facts.py)
+FACTS = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("fact", pa.string(), nullable=False),  # deadline | opening | budget | duration | published
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("start", pa.int64(), nullable=False),
+        pa.field("end", pa.int64(), nullable=False),
+        pa.field("sentence", pa.string()),
+        pa.field("date", pa.date32()),
+        pa.field("amount", pa.float64()),
+        pa.field("currency", pa.string()),  # ISO 4217
+        pa.field("per", pa.string()),  # project | year | call | null
+        pa.field("months", pa.float64()),
     ]
 )
 
@@ -53,6 +107,11 @@ CLASSIFICATIONS = pa.schema(
         pa.field("p_neither", pa.float64(), nullable=False),
         pa.field("model_version", pa.string(), nullable=False),
         pa.field("classified_at", TS, nullable=False),
+        # why: up to three evidence (or scheme) spans backing the label, as offsets into documents.text
+        pa.field("evidence_spans", pa.list_(pa.struct([pa.field("start", pa.int64()), pa.field("end", pa.int64())]))),
+        # low confidence, or stated evidence pointing to another mode (models/review.json); null in old stores
+        pa.field("needs_review", pa.bool_()),
+        pa.field("review_reason", pa.string()),
     ]
 )
 
@@ -74,4 +133,10 @@ TABLES: dict[str, pa.Schema] = {
     "mentions": MENTIONS,
     "classifications": CLASSIFICATIONS,
     "errors": ERRORS,
+    "evidence": EVIDENCE,
+    "flows": FLOWS,
+    "facts": FACTS,
 }
+
+# the tables holding extraction results: they belong to a doc_id's bytes, written once per doc_id
+EXTRACTED = ("mentions", "evidence", "flows", "facts")

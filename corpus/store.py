@@ -46,7 +46,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus import failpoints
-from corpus.schema import TABLES
+from corpus.schema import EXTRACTED, TABLES
 from corpus.storage import ObjectStore, display, is_remote, local_path
 
 ORPHAN_GRACE_S = 3600  # unlisted files younger than this may belong to a commit in progress
@@ -65,6 +65,9 @@ class Batch:
     mentions: list[dict[str, Any]] = field(default_factory=list)
     classifications: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    flows: list[dict[str, Any]] = field(default_factory=list)
+    facts: list[dict[str, Any]] = field(default_factory=list)
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         """The rows for `table`."""
@@ -199,7 +202,10 @@ class Store:
         return self._index
 
     def read_table(self, table: str) -> pa.Table:
-        """All committed rows of `table` (every version), as one Arrow table."""
+        """All committed rows of `table` (every version), as one Arrow table.
+
+        Files written before a column was added read it as null: the schema, not the file, decides.
+        """
         files = self.files(table)
         if not files:
             return TABLES[table].empty_table()
@@ -370,6 +376,9 @@ _INDEX_COLUMNS = {
     "mentions": ["doc_id"],
     "classifications": ["doc_id", "model_version"],
     "errors": ["source", "doc_id", "stage", "error_type", "transient"],
+    "evidence": ["doc_id"],
+    "flows": ["doc_id"],
+    "facts": ["doc_id"],
 }
 
 
@@ -382,7 +391,7 @@ def _new_rows(batch: Batch, index: StoreIndex) -> dict[str, list[dict[str, Any]]
             documents.append(row)
             latest[row["source"]] = row["doc_id"]
     # extraction results belong to the bytes, so a doc_id already extracted adds none
-    mentions = [r for r in batch.mentions if r["doc_id"] not in index.doc_ids]
+    extracted = {t: [r for r in batch.rows(t) if r["doc_id"] not in index.doc_ids] for t in EXTRACTED}
     classifications = []
     seen_cls = set(index.classified)
     for row in batch.classifications:
@@ -397,12 +406,8 @@ def _new_rows(batch: Batch, index: StoreIndex) -> dict[str, list[dict[str, Any]]
         if key not in seen_err:
             errors.append(row)
             seen_err.add(key)
-    return {
-        "documents": documents,
-        "mentions": mentions,
-        "classifications": classifications,
-        "errors": errors,
-    }
+    rows = {"documents": documents, **extracted, "classifications": classifications, "errors": errors}
+    return {t: rows[t] for t in TABLES}
 
 
 def _atomic_write(path: Path, write: Any) -> None:

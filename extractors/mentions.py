@@ -47,6 +47,9 @@ def doc_mentions(doc: Doc, labels: tuple[str, ...] = LABELS) -> list[Mention]:
             attrs = {}
             if span._.agency_country is not None or label == "agency":
                 attrs["agency_country"] = span._.agency_country
+            if label == "trl":
+                attrs["party_country"] = span._.party_country
+                attrs["party_kind"] = span._.party_kind
             mentions.append(
                 Mention(
                     label=label,

@@ -1,4 +1,4 @@
-"""The fundscope spaCy pipeline: blank English, sentencizer and our four rule components."""
+"""The fundscope spaCy pipeline: blank English, sentencizer and our rule components."""
 
 from __future__ import annotations
 
@@ -9,15 +9,24 @@ import spacy
 from spacy.language import Language
 
 # importing the modules registers their factories with spaCy
-from extractors import agency, country, scheme, trl  # noqa: F401
+from extractors import agency, country, funding_evidence, scheme, trl  # noqa: F401
 
-# component name -> factory; order matters: scheme reads the country spans
+try:  # the facts component needs dateparser, price-parser and babel; without them the pipeline runs without it
+    from extractors import facts  # noqa: F401
+except ImportError:
+    facts = None
+
+# component name -> factory; order matters: scheme and trl read the country spans, funding_evidence
+# the country and agency spans
 COMPONENTS = {
     "country": "fundscope_country",
     "agency": "fundscope_agency",
     "trl": "fundscope_trl",
     "scheme": "fundscope_scheme",
+    "funding_evidence": "fundscope_funding_evidence",
 }
+if facts is not None:
+    COMPONENTS["facts"] = "fundscope_facts"
 
 _lock = threading.Lock()
 _shared: Language | None = None

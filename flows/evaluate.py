@@ -15,13 +15,16 @@ from pathlib import Path
 from corpus.query import run_query
 from corpus.store import Store
 from extractors.evaluation import Score, read_gold, score_split
+from extractors.facts_evaluation import predicted_from_facts, score_facts
 
 REPO = Path(__file__).resolve().parents[1]
 ANNOTATED = REPO / "corpus" / "annotated"
 TARGETS = {"country": 0.95, "trl": 0.92, "scheme": 0.85}  # F1 on the test split (issue 3)
+FACT_TARGETS = {"deadline": 0.95, "budget": 0.90, "duration": 0.90, "flows": 0.90}  # test split (issue 13)
+FACT_KINDS = ("deadline", "opening", "budget", "duration", "flows")
 
 
-def ingest_split(split: str, data: Path) -> tuple[dict[str, dict[str, list]], dict[str, str]]:
+def ingest_split(split: str, data: Path) -> tuple[dict[str, dict[str, list]], dict[str, str], Store]:
     """Run `fundscope ingest` on the split's files; return mentions and funding modes by file name."""
     folder = ANNOTATED / split
     files = [str(folder / g["file"]) for g in read_gold(folder / "gold.jsonl")]
@@ -34,7 +37,63 @@ def ingest_split(split: str, data: Path) -> tuple[dict[str, dict[str, list]], di
     for source, label, value, tmin, tmax in rows:
         predicted[Path(source).name][label].append((tmin, tmax) if label == "trl" else value)
     _, modes = run_query(store, "select d.source, c.funding_mode from documents d join classifications c using (doc_id)")
-    return predicted, {Path(s).name: m for s, m in modes}
+    return predicted, {Path(s).name: m for s, m in modes}, store
+
+
+def _stored_rows(store: Store, sql: str) -> list[tuple] | None:
+    """Rows of `sql`, or None when the store has no such table (written before it existed)."""
+    try:
+        return run_query(store, sql)[1]
+    except Exception:  # duckdb raises a CatalogException for a missing view
+        return None
+
+
+def split_facts(store: Store) -> tuple[dict[str, dict[str, list]], str]:
+    """Predicted facts and flows by file name: from the facts and flows tables, or by running the pipeline."""
+    facts = _stored_rows(store, "select d.source, f.fact, f.date, f.amount, f.currency, f.months "
+                                "from facts f join documents d using (doc_id)")
+    flows = _stored_rows(store, "select d.source, l.funder_country, l.recipient_country "
+                                "from flows l join documents d using (doc_id)")
+    if facts is not None and flows is not None:
+        rows: dict[str, list[dict]] = defaultdict(list)
+        pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for source, fact, when, amount, currency, months in facts:
+            rows[Path(source).name].append({"fact": fact, "date": when, "amount": amount,
+                                            "currency": currency, "months": months})
+        for source, funder, recipient in flows:
+            pairs[Path(source).name].append((funder, recipient))
+        names = set(rows) | set(pairs)
+        return {n: predicted_from_facts(rows[n], pairs[n]) for n in names}, "facts and flows tables"
+    return _facts_by_pipeline(store), "spaCy pipeline on the stored text (no facts/flows table)"
+
+
+def _facts_by_pipeline(store: Store) -> dict[str, dict[str, list]]:
+    """Facts and flows computed from each stored document's text, for stores without those tables."""
+    import extractors.facts  # noqa: F401  (registers the component)
+    from extractors.funding_evidence import doc_flows
+    from extractors.pipeline import build_nlp
+
+    nlp = build_nlp()
+    if not any(nlp.get_pipe_meta(name).factory == "fundscope_facts" for name in nlp.pipe_names):
+        nlp.add_pipe("fundscope_facts", name="facts").initialize()
+    _, docs = run_query(store, "select source, text from documents")
+    out = {}
+    for source, text in docs:
+        doc = nlp(text)
+        flows = [(f.funder_country, f.recipient_country) for f in doc_flows(doc._.funding_evidence or [])]
+        out[Path(source).name] = predicted_from_facts([f.as_dict() for f in doc._.facts or []], flows)
+    return out
+
+
+def facts_report(split: str, scores: dict[str, Score]) -> list[str]:
+    """Markdown rows of the facts and flows scores of one split."""
+    lines = []
+    for kind, s in scores.items():
+        target = FACT_TARGETS.get(kind) if split == "test" else None
+        mark = "" if target is None else (" ✓" if s.f1 >= target else f" ✗ (target {target})")
+        lines.append(f"| {split} | {kind} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f}{mark} | "
+                     f"{s.tp + s.fn} | {s.tp} | {s.fp} | {s.fn} |")
+    return lines
 
 
 def mode_accuracy(split: str, modes: dict[str, str]) -> tuple[int, int]:
@@ -66,16 +125,25 @@ def main(argv: list[str] | None = None) -> int:
     splits = tuple(args.split or ("dev", "test"))
     rows = []
     misses: dict[str, dict[str, Score]] = {}
+    fact_rows: list[str] = []
+    fact_source = ""
     with tempfile.TemporaryDirectory() as tmp:
         for split in splits:
-            predicted, modes = ingest_split(split, Path(tmp) / split)
+            predicted, modes, store = ingest_split(split, Path(tmp) / split)
             scores = score_split(read_gold(ANNOTATED / split / "gold.jsonl"), predicted)
             rows += report(split, scores, mode_accuracy(split, modes))
-            misses[split] = scores
+            found, fact_source = split_facts(store)
+            fact_scores = score_facts(read_gold(ANNOTATED / split / "facts_gold.jsonl"), found, FACT_KINDS)
+            fact_rows += facts_report(split, fact_scores)
+            misses[split] = {**scores, **{f"facts:{k}": v for k, v in fact_scores.items()}}
     print("\n## Extractors against corpus/annotated (document-level sets; TRL as a multiset of ranges)\n")
     print("| split | label | precision | recall | F1 | gold | tp | fp | fn |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     print("\n".join(rows))
+    print(f"\n## Call facts and flows against corpus/annotated/*/facts_gold.jsonl (sets per document; from {fact_source})\n")
+    print("| split | fact | precision | recall | F1 | gold | tp | fp | fn |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("\n".join(fact_rows))
     if args.misses:
         for split in splits if args.misses == "all" else (args.misses,):
             print(f"\n### misses on {split}")

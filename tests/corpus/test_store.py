@@ -52,7 +52,8 @@ def count(store: Store, table: str) -> int:
 def test_commit_makes_rows_visible_with_typed_columns(tmp_path: Path) -> None:
     store = Store(tmp_path)
     result = store.commit(one_doc_batch(), "r1")
-    assert result.written == {"documents": 1, "mentions": 1, "classifications": 1, "errors": 0}
+    assert result.written == {"documents": 1, "mentions": 1, "classifications": 1, "errors": 0,
+                              "evidence": 0, "flows": 0, "facts": 0}
     cols, rows = run_query(store, "select text, start, \"end\" from mentions")
     assert rows == [("Japan", 0, 5)]
     schema = pq.read_schema(store.files("documents")[0])
@@ -65,7 +66,8 @@ def test_same_batch_twice_adds_nothing(tmp_path: Path) -> None:
     store.commit(one_doc_batch(), "r1")
     second = Store(tmp_path).commit(one_doc_batch(), "r2")  # a new process's view of the store
     assert second.commit_id is None
-    assert second.written == {"documents": 0, "mentions": 0, "classifications": 0, "errors": 0}
+    assert second.written == {"documents": 0, "mentions": 0, "classifications": 0, "errors": 0,
+                              "evidence": 0, "flows": 0, "facts": 0}
     assert [count(store, t) for t in ("documents_all", "mentions_all", "classifications_all")] == [1, 1, 1]
 
 
@@ -73,7 +75,8 @@ def test_same_bytes_under_a_second_name_adds_a_document_row_only(tmp_path: Path)
     store = Store(tmp_path)
     store.commit(one_doc_batch("a.txt", "d1"), "r1")
     result = store.commit(one_doc_batch("copy-of-a.txt", "d1"), "r2")
-    assert result.written == {"documents": 1, "mentions": 0, "classifications": 0, "errors": 0}
+    assert result.written == {"documents": 1, "mentions": 0, "classifications": 0, "errors": 0,
+                              "evidence": 0, "flows": 0, "facts": 0}
     assert run_query(store, "select source from documents order by source")[1] == [("a.txt",), ("copy-of-a.txt",)]
     assert count(store, "mentions") == 1
 
@@ -132,7 +135,7 @@ def test_errors_view_drops_a_source_once_a_later_version_is_ingested(tmp_path: P
 
 def test_empty_store_has_every_view(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    for view in ("documents", "mentions", "classifications", "errors"):
+    for view in ("documents", "mentions", "classifications", "errors", "evidence", "flows", "facts"):
         assert count(store, view) == 0
 
 

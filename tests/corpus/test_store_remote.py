@@ -58,7 +58,8 @@ def test_commit_writes_objects_in_the_store_layout_and_reads_back(s3: S3Server, 
     store = Store(url)
     assert store.remote
     result = store.commit(one_doc(), "r1")
-    assert result.written == {"documents": 1, "mentions": 1, "classifications": 1, "errors": 0}
+    assert result.written == {"documents": 1, "mentions": 1, "classifications": 1, "errors": 0,
+                              "evidence": 0, "flows": 0, "facts": 0}
     cid = result.commit_id
     assert s3.keys(prefix_of(url)) == [f"commits/{cid}.json", "lease.json", f"tables/classifications/{cid}.parquet",
                                        f"tables/documents/{cid}.parquet", f"tables/mentions/{cid}.parquet"]
@@ -76,7 +77,8 @@ def test_same_rows_twice_add_nothing(s3: S3Server) -> None:
     Store(url).commit(one_doc(), "r1")
     second = Store(url).commit(one_doc(run_id="r2"), "r2")
     assert second.commit_id is None
-    assert second.written == {"documents": 0, "mentions": 0, "classifications": 0, "errors": 0}
+    assert second.written == {"documents": 0, "mentions": 0, "classifications": 0, "errors": 0,
+                              "evidence": 0, "flows": 0, "facts": 0}
     assert rows(Store(url), "select count(*) from documents_all") == [(1,)]
 
 
@@ -94,7 +96,7 @@ def test_a_new_version_of_a_source_replaces_the_old_in_the_views(s3: S3Server) -
 def test_empty_remote_store_has_every_view(s3: S3Server) -> None:
     store = Store(s3.url())
     assert not store.exists()
-    for view in ("documents", "mentions", "classifications", "errors", "errors_all"):
+    for view in ("documents", "mentions", "classifications", "errors", "errors_all", "evidence", "flows", "facts"):
         assert rows(store, f"select count(*) from {view}") == [(0,)]
 
 

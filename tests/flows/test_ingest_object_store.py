@@ -24,11 +24,15 @@ N_SAMPLES = 16  # the files in corpus/samples, counted by hand
 TABLES = {
     "documents": "select doc_id, source, title, kind, text, n_pages, page_starts, size_bytes, encoding "
                  "from documents order by source",
-    "mentions": 'select doc_id, label, value, text, start, "end", sentence, trl_min, trl_max, agency_country, page '
+    "mentions": 'select doc_id, label, value, text, start, "end", sentence, trl_min, trl_max, agency_country, page, '
+                'party_country, party_kind '
                 'from mentions order by doc_id, start, "end", label, value',
     "classifications": "select doc_id, funding_mode, p_matching_fund, p_direct_fund, p_neither, model_version "
                        "from classifications order by doc_id",
     "errors": "select source, doc_id, stage, error_type, message, transient from errors order by source",
+    "evidence": 'select * from evidence order by doc_id, start, "end", kind, funder, recipient_country',
+    "flows": "select * from flows order by doc_id, funder, recipient_country",
+    "facts": 'select * from facts order by doc_id, start, "end", fact, date, amount, months',  # a range is two rows
 }
 
 
@@ -134,6 +138,17 @@ def test_cli_refuses_web_inputs_with_an_s3_data_url(s3: S3Server) -> None:
             "fetched pages are cached there for the workers") in " ".join(result.output.split())
     assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
     assert s3.keys("web") == []
+
+
+@pytest.mark.parametrize("name", ["feed.xml", "sitemap"])
+def test_cli_refuses_a_local_feed_or_sitemap_file_with_an_s3_data_url(s3: S3Server, name: str) -> None:
+    listing = REPO / "tests" / "data" / "web" / "bare" / name
+    result = CliRunner().invoke(app, ["ingest", str(listing), "--data", s3.url("feedfile"), "-q"],
+                                terminal_width=300)
+    assert result.exit_code == 2, result.output
+    assert "fetching web pages needs a local or shared --data directory" in " ".join(result.output.split())
+    assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+    assert s3.keys("feedfile") == []
 
 
 def test_reclassify_labels_unclassified_documents_on_s3(prefect_api: str, s3: S3Server) -> None:
