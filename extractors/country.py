@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pycountry
@@ -9,7 +10,23 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from extractors.base import RuleComponent, longest_first, read_records
+from extractors.base import DATA_DIR, RuleComponent, longest_first, read_records
+from extractors.languages import UNSPACED, language_file, pycountry_translations, trie_regex_source
+
+# English records a text in another language still uses: which ISO entries are left out, menu separators
+SHARED_KINDS = frozenset({"exclude", "menu_separator"})
+
+
+KANA = "ァ-ヺー"  # katakana and the long-vowel mark, not the middle dot
+HANGUL = "가-힣"
+
+
+def edges(phrase: str) -> tuple[str, str]:
+    """Lookarounds keeping `phrase` from matching inside a longer katakana word ("タイ" in "タイプ") or after a Hangul syllable ("이란" in "기술이란")."""
+    first, last = phrase[0], phrase[-1]
+    before = f"(?<![{KANA}])" if re.match(f"[{KANA}]", first) else f"(?<![{HANGUL}])" if re.match(f"[{HANGUL}]", first) else ""
+    after = f"(?![{KANA}])" if re.match(f"[{KANA}]", last) else ""
+    return before, after
 
 
 def pycountry_records(excluded: set[str]) -> list[dict]:
@@ -30,13 +47,13 @@ def pycountry_records(excluded: set[str]) -> list[dict]:
 
 @Language.factory(
     "fundscope_country",
-    default_config={"spans_key": "country", "patterns_path": None, "use_pycountry": True},
+    default_config={"spans_key": "country", "patterns_path": None, "use_pycountry": True, "language": "en"},
 )
 def make_country(nlp: Language, name: str, spans_key: str, patterns_path: str | None,
-                 use_pycountry: bool) -> "CountryFinder":
+                 use_pycountry: bool, language: str) -> "CountryFinder":
     """Build the country component (patterns load in `initialize`)."""
     return CountryFinder(nlp, name, spans_key=spans_key, patterns_path=patterns_path,
-                         use_pycountry=use_pycountry)
+                         use_pycountry=use_pycountry, language=language)
 
 
 class CountryFinder(RuleComponent):
@@ -55,15 +72,46 @@ class CountryFinder(RuleComponent):
     site's country menu, are boilerplate and dropped). Names match case-sensitively
     (as written or ALL CAPS); blockers match on lower case.
 
+    With `language` other than "en", the records are extractors/data/<language>/
+    countries_aliases.jsonl (or `patterns_path`) plus pycountry's names in that language
+    and the English file's `exclude` and `menu_separator` records. Such a file may add
+    `"endings"` to a record, or `kind` "endings" records (`form`, `terms`) for every
+    record of a form ("name" when none: German "Japans"), and lower-case adjectives
+    also match capitalised. In an unspaced script (ja, ko) names and blockers match on
+    the characters of the text, widened to whole tokens; a `person_name` record is
+    then dropped next to a `kind` "person_marker" ("・", "氏"), and a name followed by
+    a `kind` "language_suffix" ("語": "日本語" is the language) is no mention.
+
         nlp.add_pipe("fundscope_country", name="country")
     """
 
     default_file = "countries_aliases.jsonl"
 
     def __init__(self, nlp: Language, name: str, *, spans_key: str, patterns_path: str | None,
-                 use_pycountry: bool = True) -> None:
+                 use_pycountry: bool = True, language: str = "en") -> None:
         self.use_pycountry = use_pycountry
+        self.language = language
+        self._unspaced = language in UNSPACED
         super().__init__(nlp, name, spans_key=spans_key, patterns_path=patterns_path)
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None,
+                   patterns_path: str | None = None) -> None:
+        """Load the English records, or those of `language` (see the class docstring)."""
+        if self.language == "en":
+            super().initialize(get_examples, nlp=nlp, patterns_path=patterns_path)
+            return
+        chosen = patterns_path or self.patterns_path or language_file(self.language, self.default_file)
+        self.set_patterns(self._load_language(Path(chosen)))
+
+    def _load_language(self, path: Path) -> list[dict]:
+        """Records of a language other than English: its own file, pycountry's names in it, shared English kinds."""
+        shared = [r for r in read_records(DATA_DIR / self.default_file) if r.get("kind") in SHARED_KINDS]
+        records = shared + read_records(path)
+        if not self.use_pycountry:
+            return records
+        excluded = {r["id"] for r in records if r.get("kind") == "exclude"}
+        written = {r["pattern"] for r in records if "pattern" in r}
+        return records + [r for r in pycountry_translations(self.language, excluded) if r["pattern"] not in written]
 
     def _load(self, path: Path) -> list[dict]:
         records = read_records(path)
@@ -83,27 +131,75 @@ class CountryFinder(RuleComponent):
         self._separators = {r["pattern"] for r in self._records if r.get("kind") == "menu_separator"}
         self._honorifics = {r["pattern"].lower() for r in self._records if r.get("kind") == "honorific"}
         self._state_nouns = {r["pattern"] for r in self._records if r.get("kind") == "state_noun"}
+        self._person_markers = tuple(r["pattern"] for r in self._records if r.get("kind") == "person_marker")
+        self._language_suffixes = tuple(r["pattern"] for r in self._records if r.get("kind") == "language_suffix")
+        endings = {r.get("form", "name"): r["terms"] for r in self._records if r.get("kind") == "endings"}
+        self._char_names: dict[str, dict | None] = {}  # pattern without spaces -> record (None: blocker)
         for record in self._records:
             if record.get("kind") == "us_state":
                 self._states.add("state", [self.nlp.make_doc(record["pattern"])])
             if record.get("kind", "name") != "name":
                 continue
             text = record["pattern"]
+            if self._unspaced and not text.isascii():
+                self._char_names["".join(text.split())] = None if record.get("block") else record
+                continue
             if record.get("block"):
                 self._blocks.add("block", [self.nlp.make_doc(text)])
                 continue
             key = self.nlp.vocab.strings.add(text)
             self._info[key] = record
-            variants = {text, text.upper()}
+            variants = {text, text.upper()} if self.language == "en" else self._variants(record, endings)
             self._names.add(text, [self.nlp.make_doc(v) for v in variants])
             if record.get("language"):
                 for follower in (" language", "-language", " version", " translation"):
                     self._blocks.add("block", [self.nlp.make_doc(text + follower)])
+        self._char_regex = None
+        if self._char_names:
+            written = {r["pattern"] for r in self._records
+                       if r.get("kind", "name") == "name" and "".join(r["pattern"].split()) in self._char_names}
+            self._char_regex = re.compile(trie_regex_source(sorted(written), edges))
+
+    @staticmethod
+    def _variants(record: dict, endings: dict[str, list[str]]) -> set[str]:
+        """Written forms of a record in a language other than English: endings, ALL CAPS, capitalised."""
+        text = record["pattern"]
+        forms = [text] + [text + e for e in record.get("endings", endings.get(record.get("form", "name"), []))]
+        variants = set()
+        for form in forms:
+            variants.update({form, form.upper(), form[:1].upper() + form[1:]})
+        return variants
+
+    def _char_candidates(self, doc: Doc) -> list[tuple[int, int, dict | None]]:
+        """Names and blockers found on the characters of an unspaced text, as token candidates."""
+        text = doc.text
+        found = []
+        for match in self._char_regex.finditer(text):
+            record = self._char_names["".join(match.group().split())]
+            if record is not None and text.startswith(self._language_suffixes or ("\x00",), match.end()):
+                record = None  # "日本語": the language, not the country
+            if record is not None and record.get("person_name") and self._is_marked_person(text, match):
+                record = None
+            found.append((match.start(), match.end(), record))
+        candidates = []
+        for start, end, record in longest_first(found):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None:
+                # the person test on tokens is for spaced scripts; the one above has been applied
+                candidates.append((span.start, span.end, None if record is None else {**record, "person_name": False}))
+        return candidates
+
+    def _is_marked_person(self, text: str, match: re.Match) -> bool:
+        """True when a person marker ("・", "氏") touches the match: "チャド・スミス", "ジョージア氏"."""
+        markers = self._person_markers
+        return bool(markers) and (text.startswith(markers, match.end()) or text[:match.start()].endswith(markers))
 
     def find(self, doc: Doc) -> list[Span]:
         """Country spans in reading order, longest match first, vetoes applied."""
         candidates = [(s, e, self._info[k]) for k, s, e in self._names(doc)]
         candidates += [(s, e, None) for _, s, e in self._blocks(doc)]
+        if self._char_regex is not None:
+            candidates += self._char_candidates(doc)
         found = []
         kept = longest_first(candidates)
         states = self._states(doc) if any(r.get("state_lookalike") for _, _, r in kept) else []

@@ -5,28 +5,33 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from extractors.base import RuleComponent, longest_first
+from extractors.base import RuleComponent, longest_first, read_records
+from extractors.languages import UNSPACED, char_regex_source, language_records
 
 
-def cue_regex(terms: list[str]) -> re.Pattern:
-    """One regex finding any of `terms` as whole words in lower-cased text."""
+def cue_regex(terms: list[str], whole_words: bool = True) -> re.Pattern:
+    """One regex finding any of `terms` in lower-cased text, as whole words unless the script has no spaces."""
     alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    if not whole_words:
+        return re.compile(alternatives)
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 @Language.factory(
     "fundscope_scheme",
-    default_config={"spans_key": "scheme", "patterns_path": None, "country_key": "country"},
+    default_config={"spans_key": "scheme", "patterns_path": None, "country_key": "country", "language": "en"},
 )
 def make_scheme(nlp: Language, name: str, spans_key: str, patterns_path: str | None,
-                country_key: str) -> "SchemeFinder":
+                country_key: str, language: str) -> "SchemeFinder":
     """Build the scheme component (patterns load in `initialize`)."""
-    return SchemeFinder(nlp, name, spans_key=spans_key, patterns_path=patterns_path, country_key=country_key)
+    return SchemeFinder(nlp, name, spans_key=spans_key, patterns_path=patterns_path, country_key=country_key,
+                        language=language)
 
 
 class SchemeFinder(RuleComponent):
@@ -44,7 +49,10 @@ class SchemeFinder(RuleComponent):
     or slash ("Japan–France Joint Call"), each a country span or a `country_prefix`
     cue ("Sino", "Franco"). Token patterns with wildcards are slow, so a token
     pattern may name `"anchor"` words and then runs only on sentences holding one of
-    them, or `"anchor_min"` of them (2 for a pattern naming two funders).
+    them, or `"anchor_min"` of them (2 for a pattern naming two funders). With `language`
+    other than "en" the records of extractors/data/<language>/scheme_patterns.jsonl are
+    added (cue records of the same name add terms); in an unspaced script (ja, ko) its
+    phrases match on the characters of the text, widened to whole tokens.
 
         nlp.add_pipe("fundscope_scheme", name="scheme")
     """
@@ -52,9 +60,16 @@ class SchemeFinder(RuleComponent):
     default_file = "scheme_patterns.jsonl"
 
     def __init__(self, nlp: Language, name: str, *, spans_key: str, patterns_path: str | None,
-                 country_key: str = "country") -> None:
+                 country_key: str = "country", language: str = "en") -> None:
         self.country_key = country_key
+        self.language = language
+        self._unspaced = language in UNSPACED
         super().__init__(nlp, name, spans_key=spans_key, patterns_path=patterns_path)
+
+    def _load(self, path: Path) -> list[dict]:
+        """Our English records, then those of the language's own file."""
+        records = read_records(path)
+        return records if self.language == "en" else records + language_records(self.language, self.default_file)
 
     def _compile(self) -> None:
         self._lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -64,9 +79,14 @@ class SchemeFinder(RuleComponent):
         self._groups: dict[int, tuple[Matcher, int]] = {}
         self._unanchored = Matcher(self.nlp.vocab)
         self._info: dict[int, dict] = {}
-        cues = {r["name"]: r["terms"] for r in self._records if r.get("kind") == "cue"}
-        self._international = cue_regex(cues.get("international", []) or ["\x00"])
-        self._domestic = cue_regex(cues.get("domestic", []) or ["\x00"])
+        cues: dict[str, list[str]] = {}
+        for record in self._records:
+            if record.get("kind") == "cue":
+                cues.setdefault(record["name"], []).extend(record["terms"])
+        whole = not self._unspaced
+        self._international = cue_regex(cues.get("international", []) or ["\x00"], whole)
+        self._domestic = cue_regex(cues.get("domestic", []) or ["\x00"], whole)
+        char_sources: list[tuple[str, str]] = []
         self._prefixes = {t.lower() for t in cues.get("country_prefix", [])}
         for i, record in enumerate(self._records):
             if record.get("kind") == "cue":
@@ -76,10 +96,27 @@ class SchemeFinder(RuleComponent):
             pattern = record["pattern"]
             if isinstance(pattern, list):
                 self._token_matcher(record).add(label, [pattern], greedy="LONGEST")
+            elif self._unspaced and not pattern.isascii():
+                char_sources.append((label, pattern))
             elif record.get("case") == "exact":
                 self._exact.add(label, [self.nlp.make_doc(pattern)])
             else:
                 self._lower.add(label, [self.nlp.make_doc(pattern)])
+
+        self._char_regex = None
+        if char_sources:
+            ordered = sorted(char_sources, key=lambda item: len(item[1]), reverse=True)
+            self._char_labels = [self.nlp.vocab.strings[label] for label, _ in ordered]
+            self._char_regex = re.compile("|".join(f"({char_regex_source(p)})" for _, p in ordered), re.IGNORECASE)
+
+    def _char_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Phrases found on the characters of an unspaced text (any case), widened to whole tokens."""
+        matches = []
+        for match in self._char_regex.finditer(doc.text):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if span is not None:
+                matches.append((self._char_labels[match.lastindex - 1], span.start, span.end))
+        return matches
 
     def _token_matcher(self, record: dict) -> Matcher:
         """The matcher for a token pattern: one per anchor set and count, or the one run on whole texts."""
@@ -97,6 +134,8 @@ class SchemeFinder(RuleComponent):
     def find(self, doc: Doc) -> list[Span]:
         """Scheme spans in reading order; blockers and the longest match win overlaps."""
         matches = list(self._lower(doc)) + list(self._exact(doc)) + self._token_matches(doc)
+        if self._char_regex is not None:
+            matches += self._char_matches(doc)
         records = [(start, end, self._info[key]) for key, start, end in matches]
         has_sentences, countries = False, []
         if any(record.get("needs") for _, _, record in records):

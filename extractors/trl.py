@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.base import RuleComponent, longest_first
+from extractors.base import RuleComponent, longest_first, read_records
+from extractors.languages import language_records
+from extractors.trl_party import PartyReader
 
 TOP = 9
 # every TRL pattern contains one of these words; patterns run only in windows around them
@@ -36,10 +39,13 @@ class Reading:
     high: int
 
 
-@Language.factory("fundscope_trl", default_config={"spans_key": "trl", "patterns_path": None})
-def make_trl(nlp: Language, name: str, spans_key: str, patterns_path: str | None) -> "TrlFinder":
-    """Build the TRL component (patterns load in `initialize`)."""
-    return TrlFinder(nlp, name, spans_key=spans_key, patterns_path=patterns_path)
+@Language.factory("fundscope_trl", default_config={"spans_key": "trl", "patterns_path": None, "party_path": None,
+                                                   "language": "en"})
+def make_trl(nlp: Language, name: str, spans_key: str, patterns_path: str | None,
+             party_path: str | None, language: str) -> "TrlFinder":
+    """Build the TRL component (patterns load in `initialize`; party cues from `party_path` or trl_party.jsonl)."""
+    return TrlFinder(nlp, name, spans_key=spans_key, patterns_path=patterns_path, party_path=party_path,
+                     language=language)
 
 
 class TrlFinder(RuleComponent):
@@ -54,18 +60,37 @@ class TrlFinder(RuleComponent):
     `min`/`max`; `alternatives` gives one mention per number, the first starting at
     the group `first` when the regex has one). Overlaps keep the longest match, so
     "TRL 4 to TRL 6" is one range and "TRL 3 ... reach TRL 6" or "move from TRL 3 to
-    TRL 6" (a start and a target) two.
+    TRL 6" (a start and a target) two. With `language` other than "en" the records of
+    extractors/data/<language>/trl_patterns.jsonl are added (their defines replace ours,
+    so our patterns read "mindestens TRL 5"), and `kind` "anchor" regexes there replace
+    the anchor words that open the search windows. Each span also gets `Span._.party_country` and
+    `Span._.party_kind` when its sentence ties it to a party ("Japanese teams at TRL 3", see
+    extractors/trl_party.py); country spans are read when the country component ran first.
 
         nlp.add_pipe("fundscope_trl", name="trl")
     """
 
     default_file = "trl_patterns.jsonl"
 
+    def __init__(self, nlp: Language, name: str, *, spans_key: str, patterns_path: str | None,
+                 party_path: str | None = None, language: str = "en") -> None:
+        self.party_path = party_path
+        self.language = language
+        self._party: PartyReader | None = None
+        super().__init__(nlp, name, spans_key=spans_key, patterns_path=patterns_path)
+
+    def _load(self, path: Path) -> list[dict]:
+        """The English records, then those of extractors/data/<language>/trl_patterns.jsonl (its defines replace ours)."""
+        records = read_records(path)
+        return records if self.language == "en" else records + language_records(self.language, self.default_file)
+
     def _compile(self) -> None:
         defines = {r["name"]: r["regex"] for r in self._records if r.get("kind") == "define"}
+        anchors = [r["regex"] for r in self._records if r.get("kind") == "anchor"]
+        self._anchor = re.compile("|".join(anchors), re.IGNORECASE) if anchors else ANCHOR
         self._rules: list[tuple[re.Pattern, dict]] = []
         for record in self._records:
-            if record.get("kind") == "define":
+            if record.get("kind") in ("define", "anchor"):
                 continue
             source = record["regex"]
             for _ in range(3):  # fragments may nest a couple of levels
@@ -76,7 +101,7 @@ class TrlFinder(RuleComponent):
     def readings(self, text: str) -> list[tuple[int, int, list[Reading]]]:
         """Every regex match in `text`: its character extent and the list of mentions it stands for."""
         found = []
-        for lo, hi in self._windows(text):
+        for lo, hi in self._windows(text, self._anchor):
             for regex, record in self._rules:
                 for match in regex.finditer(text, lo, hi):
                     group = self._read(match, record)
@@ -85,10 +110,10 @@ class TrlFinder(RuleComponent):
         return found
 
     @staticmethod
-    def _windows(text: str) -> list[tuple[int, int]]:
+    def _windows(text: str, anchors: re.Pattern = ANCHOR) -> list[tuple[int, int]]:
         """Merged character windows around each TRL anchor word (patterns are short and local)."""
         windows: list[tuple[int, int]] = []
-        for anchor in ANCHOR.finditer(text):
+        for anchor in anchors.finditer(text):
             lo, hi = max(0, anchor.start() - BEFORE), min(len(text), anchor.end() + AFTER)
             if windows and lo <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], hi)
@@ -105,9 +130,10 @@ class TrlFinder(RuleComponent):
         if rule == "fixed":
             return [Reading(match.start(), match.end(), record["min"], record["max"])]
         if rule == "alternatives":
-            # a leading verb ("moved from TRL 4 to TRL 7") is matched but left out of the first mention
+            # a leading verb ("moved from TRL 4 to TRL 7") is matched but left out of the first mention, and a
+            # trailing one ("TRL3からTRL6へ引き上げる") out of the second
             first = match.start("first") if named.get("first") else match.start()
-            return [Reading(first, match.end("a"), a, a), Reading(match.start("second"), match.end(), b, b)]
+            return [Reading(first, match.end("a"), a, a), Reading(match.start("second"), match.end("second"), b, b)]
         low, high = BOUNDS[rule](a, b)
         if not 1 <= low <= high <= TOP:
             return []
@@ -118,6 +144,9 @@ class TrlFinder(RuleComponent):
         # overlaps are settled on the characters each regex matched: "TRL 4" and "TRL 4–6" cover the
         # same tokens, and "move from TRL 3 to TRL 6" outranks the range "TRL 3 to TRL 6" inside it
         candidates = self.readings(doc.text)
+        if candidates and self._party is None:
+            self._party = PartyReader(self.party_path)
+        countries = list(doc.spans["country"]) if "country" in doc.spans else []
         found = []
         for _, _, group in longest_first(candidates):
             for reading in group:
@@ -127,5 +156,7 @@ class TrlFinder(RuleComponent):
                 span = self._span(doc, span.start, span.end, f"{reading.low}-{reading.high}")
                 span._.trl_min = reading.low
                 span._.trl_max = reading.high
+                party = self._party.party(doc, span, countries)
+                span._.party_country, span._.party_kind = party.country, party.kind
                 found.append(span)
         return found

@@ -1,4 +1,4 @@
-"""Per-process singletons: the spaCy pipeline and the classifier are loaded once per worker, the store once per run."""
+"""Per-process singletons: the spaCy pipelines (one per language) and the classifier are loaded once per worker, the store once per run."""
 
 from __future__ import annotations
 
@@ -14,6 +14,13 @@ def get_nlp() -> Any:
     from extractors.pipeline import get_nlp as build_once
 
     return build_once()
+
+
+def get_nlp_for(language: str) -> Any:
+    """The process's spaCy pipeline for `language` (ISO 639-1), each built once; English for a language without one."""
+    from extractors.languages import get_nlp_for as build_once  # it keeps one pipeline per language
+
+    return build_once(language)
 
 
 def get_model() -> Any:
