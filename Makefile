@@ -7,7 +7,7 @@ DATA   ?= data/demo
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: demo test bench eval eval-real clean
+.PHONY: demo test bench eval eval-ml eval-real clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,16 @@ demo: $(STAMP)
 	$(BIN)/fundscope query "select kind, count(*) as documents, sum(n_pages) as pages from documents group by kind order by kind" --data $(DATA)
 	$(BIN)/fundscope query --file corpus/demo_query.sql --data $(DATA)
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -q
+# the report's browser tests need Debian's Chromium; without root or apt they are skipped, saying why
+NO_BROWSER = apt-get install -y chromium failed (needs root on Debian/Ubuntu); install Chromium and re-run
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get install -y chromium >/dev/null 2>&1 || \
+	  (apt-get update >/dev/null 2>&1 && apt-get install -y chromium >/dev/null 2>&1)) || \
+	  echo "chromium not installed: $(NO_BROWSER)"
+
+test: $(STAMP) browser
+	FUNDSCOPE_NO_BROWSER="$$(command -v chromium >/dev/null 2>&1 || echo '$(NO_BROWSER)')" $(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
@@ -31,6 +39,11 @@ clean:
 
 eval: $(STAMP)
 	$(BIN)/python -m flows.evaluate
+	$(BIN)/python -m flows.evaluate_multilingual
+
+# the multilingual test split alone, per language (OUT=FILE.json also writes the figures)
+eval-ml: $(STAMP)
+	$(BIN)/python -m flows.evaluate_multilingual $(if $(OUT),--out $(OUT))
 
 # real public pages: TEXTS=DIR scores saved <id>.txt excerpts, without it the URLs are ingested (internet)
 TEXTS ?=
