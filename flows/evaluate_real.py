@@ -95,25 +95,31 @@ def trl_value(tmin: int | None, tmax: int | None) -> str:
 
 
 def predict_texts(texts: Mapping[str, str]) -> dict[str, Predicted]:
-    """Run texts through the ingest pipeline: shared spaCy pipeline, then the saved classifier."""
+    """Run texts through the ingest pipeline: each text's detected language picks its spaCy pipeline, then the saved classifier.
+
+    The manifest's `language` is not used: ingest only sees the text, so the detected one is what it would pick.
+    """
+    from corpus.language import detect_language
+    from extractors.languages import get_nlp_for
     from extractors.pipeline import get_nlp
-    from flows.batch import extract_mentions
+    from flows.batch import extract_rows_by_language, pipeline_chooser
     from models.funding_mode import FundingModeModel
 
     ids = list(texts)
-    found = extract_mentions(get_nlp(), [texts[i] for i in ids])
+    found = extract_rows_by_language([texts[i] for i in ids], [detect_language(texts[i]) for i in ids],
+                                     pipeline_chooser(get_nlp(), get_nlp_for))
     model = FundingModeModel.load()
     out: dict[str, Predicted] = {}
-    ok = [(i, m) for i, m in zip(ids, found) if not isinstance(m, Exception)]
-    for i, m in zip(ids, found):
-        if isinstance(m, Exception):
-            print(f"warning: {i}: extraction failed: {m}", file=sys.stderr)
-    proba = model.predict_proba([{"text": texts[i], "mentions": m} for i, m in ok])
-    for (i, mentions), row in zip(ok, proba):
+    ok = [(i, rows) for i, rows in zip(ids, found) if not isinstance(rows, Exception)]
+    for i, rows in zip(ids, found):
+        if isinstance(rows, Exception):
+            print(f"warning: {i}: extraction failed: {rows}", file=sys.stderr)
+    proba = model.predict_proba([{"text": texts[i], "mentions": r.mentions, "evidence": r.evidence} for i, r in ok])
+    for (i, rows), row in zip(ok, proba):
         out[i] = Predicted(
             proba=(float(row[0]), float(row[1]), float(row[2])),
-            countries={m.value for m in mentions if m.label == "country"},
-            trl={trl_value(m.trl_min, m.trl_max) for m in mentions if m.label == "trl"},
+            countries={m.value for m in rows.mentions if m.label == "country"},
+            trl={trl_value(m.trl_min, m.trl_max) for m in rows.mentions if m.label == "trl"},
         )
     return out
 
@@ -309,6 +315,26 @@ def markdown(result: Mapping[str, Any], split: str) -> str:
     return "\n".join(lines)
 
 
+def ablation_table(rows: Sequence[Mapping[str, Any]], texts: Mapping[str, str], split: str) -> str:
+    """What each feature block of the shipped model adds on these pages, as a markdown section."""
+    from models.ablation import ablation, ablation_markdown
+    from models.funding_mode import FundingModeModel
+    from models.labelled_corpus import load_train
+    from models.train import attach_mentions
+
+    shipped = FundingModeModel.load()
+    train = load_train()
+    train_records = attach_mentions([d.text for d in train])
+    eval_records = attach_mentions([texts[r["id"]] for r in rows])
+    found = ablation(train_records, [d.label for d in train], shipped.params, shipped.seed,
+                     eval_records, [r["label"] for r in rows])
+    return "\n".join([f"## Ablation on the real-world `{split}` pages", "",
+                      "The shipped model's parameters refitted (calibrated, as shipped) on the training split with one "
+                      "feature block's weight set to 0, or without the evidence vote, scored on pages nobody on the "
+                      "team wrote.", "",
+                      *ablation_markdown(found, f"real {split}, n={len(rows)}")])
+
+
 def main(argv: list[str] | None = None, predict: Callable[[Mapping[str, str]], dict[str, Predicted]] = predict_texts) -> int:
     """Score one split of the manifest and print the tables; optionally write the figures as JSON."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -318,6 +344,9 @@ def main(argv: list[str] | None = None, predict: Callable[[Mapping[str, str]], d
     parser.add_argument("--split", choices=SPLITS, default="dev", help="dev (tune on it), holdout (score once) or all")
     parser.add_argument("--manifest", type=Path, default=MANIFEST)
     parser.add_argument("--out", type=Path, help="also write the figures as JSON here")
+    parser.add_argument("--card", action="store_true", help="write the tables into the model card's section for this split")
+    parser.add_argument("--ablation", action="store_true",
+                        help="refit the shipped model's params without each feature block and score them on this split")
     args = parser.parse_args(argv)
 
     rows = load_manifest(args.manifest, args.split)
@@ -332,6 +361,19 @@ def main(argv: list[str] | None = None, predict: Callable[[Mapping[str, str]], d
     result = score(rows, predicted)
     result["split"] = args.split
     print(markdown(result, args.split))
+    if args.card:
+        from models.model_card import write_section
+        from models.train import CARD_PATH
+
+        write_section(CARD_PATH, f"real-world-{args.split}", markdown(result, args.split))
+    if args.ablation and args.texts is not None:
+        table = ablation_table([r for r in rows if r["id"] in texts], texts, args.split)
+        print(table)
+        if args.card:
+            from models.model_card import write_section
+            from models.train import CARD_PATH
+
+            write_section(CARD_PATH, f"ablation-{args.split}", table)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -19,6 +19,7 @@ from flows.batch import classification_row, now_utc
 from flows.workers import get_model
 
 _MENTION_COLUMNS = 'doc_id, label, value, text, start, "end", sentence, trl_min, trl_max, agency_country'
+_EVIDENCE_COLUMNS = 'doc_id, kind, funder, funder_country, recipient_country, negated, modality, start, "end"'
 
 
 def stale_documents(store: Store, model_version: str) -> list[tuple[str, str]]:
@@ -50,14 +51,34 @@ def stored_mentions(store: Store, doc_ids: list[str]) -> dict[str, list[Mention]
     return out
 
 
+def stored_evidence(store: Store, doc_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The stored funding-evidence rows of `doc_ids` as dicts, in reading order (none for stores without the table)."""
+    con = connect(store)
+    try:
+        rows = con.execute(f"select {_EVIDENCE_COLUMNS} from evidence_all where doc_id in "
+                           f"(select unnest(?::varchar[])) order by doc_id, start", [doc_ids]).fetchall()
+    except Exception:  # a store written before the evidence table existed
+        return {}
+    finally:
+        con.close()
+    names = [c.strip().strip('"') for c in _EVIDENCE_COLUMNS.split(",")]
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        out[row[0]].append(dict(zip(names, row)))
+    return out
+
+
 def reclassify_batch(store: Store, docs: list[tuple[str, str]], model: Any) -> tuple[Batch, Counter]:
-    """Classification rows for `docs` from `model`, using the mentions already stored."""
-    mentions = stored_mentions(store, [d for d, _ in docs])
-    records = [{"text": text, "mentions": mentions.get(doc_id, [])} for doc_id, text in docs]
+    """Classification rows for `docs` from `model`, using the mentions and evidence already stored."""
+    ids = [d for d, _ in docs]
+    mentions, evidence = stored_mentions(store, ids), stored_evidence(store, ids)
+    records = [{"text": text, "mentions": mentions.get(doc_id, []), "evidence": evidence.get(doc_id, [])}
+               for doc_id, text in docs]
     at = now_utc()
     batch, modes = Batch(), Counter()
-    for (doc_id, _), pred in zip(docs, model.predict(records)):
-        batch.classifications.append(classification_row(doc_id, pred, model.version, at))
+    for (doc_id, _), pred, record in zip(docs, model.predict(records), records):
+        batch.classifications.append(classification_row(doc_id, pred, model.version, at,
+                                                        record["evidence"], record["mentions"]))
         modes[pred.funding_mode] += 1
     return batch, modes
 

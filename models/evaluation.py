@@ -10,7 +10,14 @@ import numpy as np
 from sklearn.metrics import confusion_matrix, log_loss, precision_recall_fscore_support
 from sklearn.model_selection import cross_val_predict
 
-from models.funding_mode import LABELS, FundingModeModel, ModelParams, build_pipeline, single_threaded_blas
+from models.funding_mode import (
+    LABELS,
+    FundingModeModel,
+    ModelParams,
+    apply_evidence_vote,
+    build_pipeline,
+    single_threaded_blas,
+)
 from models.labelled_corpus import LabelledDoc
 from models.selection import N_JOBS, cv_folds
 
@@ -62,14 +69,14 @@ def cross_validate_model(
         )
     classes = sorted(LABELS)  # cross_val_predict orders columns like classes_
     order = [classes.index(label) for label in LABELS]
-    proba = raw[:, order]
+    proba = apply_evidence_vote(raw[:, order], records, params.evidence_vote_ratio)  # as the shipped model predicts
     pred = [LABELS[i] for i in proba.argmax(axis=1)]
     errors = [
         {"id": d.id, "genre": d.genre, "true": d.label, "pred": p, "p_pred": round(float(row.max()), 3)}
         for d, p, row in zip(docs, pred, proba)
         if p != d.label
     ]
-    loss = round(float(log_loss(labels, raw, labels=classes)), 4)
+    loss = round(float(log_loss(labels, proba[:, [LABELS.index(c) for c in classes]], labels=classes)), 4)
     return CVReport(classification_metrics(labels, pred), loss, errors)
 
 

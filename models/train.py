@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from extractors.mentions import doc_mentions
-from extractors.pipeline import get_nlp
 from models.evaluation import CVReport, cross_validate_model, cross_writer_metrics, evaluate
 from models.funding_mode import DEFAULT_PATH, FundingModeModel, Prediction
 from models.labelled_corpus import TEST_PATH, TRAIN_DIR, LabelledDoc, load_test, load_train, text_hashes
@@ -21,13 +20,29 @@ CARD_PATH = Path(__file__).resolve().parent / "funding_mode.md"
 DEFAULT_SEED = 7
 
 
-def attach_mentions(texts: Sequence[str]) -> list[dict[str, Any]]:
-    """Run the extractors once over the texts and pair each text with its mentions."""
-    nlp = get_nlp()
-    return [
-        {"text": text, "mentions": doc_mentions(doc)}
-        for text, doc in zip(texts, nlp.pipe(texts, batch_size=64))
-    ]
+def attach_mentions(texts: Sequence[str], languages: Sequence[str | None] | None = None) -> list[dict[str, Any]]:
+    """Run the extractors once over the texts and pair each text with its mentions and funding evidence.
+
+    Each text goes through the pipeline of its language, as ingest does: the one given in
+    `languages` (same order as `texts`; None detects it), else the detected one.
+    """
+    from corpus.language import detect_language
+    from extractors.languages import get_nlp_for
+
+    texts = list(texts)
+    given = list(languages) if languages is not None else [None] * len(texts)
+    if len(given) != len(texts):
+        raise ValueError(f"{len(given)} languages for {len(texts)} texts")
+    groups: dict[str, list[int]] = {}
+    for i, (text, language) in enumerate(zip(texts, given)):
+        groups.setdefault(language or detect_language(text), []).append(i)
+    records: list[dict[str, Any]] = [{} for _ in texts]
+    for language, positions in groups.items():
+        nlp = get_nlp_for(language)  # English (get_nlp) for a language without a pipeline of its own
+        for i, doc in zip(positions, nlp.pipe([texts[i] for i in positions], batch_size=64)):
+            records[i] = {"text": texts[i], "mentions": doc_mentions(doc),
+                          "evidence": list(doc._.funding_evidence or [])}
+    return records
 
 
 def acceptance_records(path: Path = ACCEPTANCE, shared: Path = SHARED) -> list[tuple[dict[str, Any], str]]:
