@@ -382,7 +382,8 @@ class FactFinder(RuleComponent):
             if not (adjective or is_range or self._led(lang, text[lo:m.start()])
                     or (cue and (cue.search(before) or cue.search(after[:12])))):
                 continue
-            if self._reject("duration", lang, before[-30:] + " " + after[:20]):
+            # the reject words may span the value itself ("within two years of the end")
+            if self._reject("duration", lang, before[-30:] + text[m.start():m.end()].lower() + after[:20]):
                 continue
             for raw in (m.group("a"), m.group("b")):
                 if not raw:

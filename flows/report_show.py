@@ -58,14 +58,17 @@ def load_pages(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, 
                where doc_id in (select doc_id from _show_ids)
                qualify row_number() over (partition by doc_id order by ingested_at desc) = 1""").fetchall():
         pages[doc_id] = DocPage(doc_id, title, source, text, list(starts or [0]))
+    # stores written before the review columns existed show the label without its reasons
+    review = [c for c in ("evidence_spans", "needs_review", "review_reason") if c in cols.get("classifications_all", set())]
+    extra = "".join(f", {c}" for c in review)
     for row in con.execute(
-            """select doc_id, funding_mode, p_matching_fund, p_direct_fund, p_neither, model_version
+            f"""select doc_id, funding_mode, p_matching_fund, p_direct_fund, p_neither, model_version{extra}
                from classifications_all where doc_id in (select doc_id from _show_ids)
                qualify row_number() over (partition by doc_id order by classified_at desc, model_version desc) = 1"""
     ).fetchall():
         if row[0] in pages:
-            pages[row[0]].classification = dict(zip(["mode", "matching_fund", "direct_fund", "neither", "model"],
-                                                    row[1:]))
+            pages[row[0]].classification = dict(zip(["mode", "matching_fund", "direct_fund", "neither", "model",
+                                                     *review], row[1:]))
     have = [c for c in _MENTION_COLS if c in cols.get("mentions_all", set())]
     for r in _rows(con, "mentions_all", have, "start, \"end\""):
         page_ = pages.get(r["doc_id"])
@@ -115,13 +118,33 @@ def _table(prefix: str, rows: list[dict[str, Any]], columns: list[str], text_lin
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
 
-def _mode_html(c: dict[str, Any] | None) -> str:
+def _mode_html(c: dict[str, Any] | None, p: "DocPage | None" = None) -> str:
     if not c:
         return '<p class="note">This document has not been classified.</p>'
     probs = "".join(f"<tr><td>{m}</td><td>{c[m]:.3f}</td></tr>" for m in ("matching_fund", "direct_fund", "neither"))
+    review = ""
+    if c.get("needs_review"):
+        review = f'<p id="review"><strong>Needs review</strong>: {html.escape(str(c.get("review_reason") or ""))}</p>'
     return (f'<p>Funding mode: <strong id="mode">{html.escape(c["mode"])}</strong> '
             f'<span class="note">(model {html.escape(str(c["model"]))})</span></p>'
-            f"<table><tr><th>mode</th><th>probability</th></tr>{probs}</table>")
+            f"<table><tr><th>mode</th><th>probability</th></tr>{probs}</table>{review}{_why_html(c, p)}")
+
+
+def _why_html(c: dict[str, Any], p: "DocPage | None") -> str:
+    """The spans the classification names as its reasons, each linked to its highlight in the text."""
+    spans = c.get("evidence_spans") or []
+    if not spans or p is None:
+        return ""
+    anchors = {(e["start"], e["end"]): f"t-ev-{i}" for i, e in enumerate(p.tables.get("evidence", []))}
+    anchors.update({(m.start, m.end): f"t-m-{i}" for i, m in enumerate(p.mentions)})
+    items = []
+    for span in spans:
+        start, end = int(span["start"]), int(span["end"])
+        quoted = html.escape(p.text[start:end])
+        target = anchors.get((start, end))
+        items.append(f'<li><a href="#{target}">{quoted}</a></li>' if target else f"<li>{quoted}</li>")
+    return f'<p>Why (the spans backing this label):</p><ol id="why">{"".join(items)}</ol>'
+
 
 
 def _section(title: str, table: str, p: DocPage, columns: list[str], prefix: str) -> str:
@@ -159,7 +182,7 @@ def render_page(p: DocPage, report_href: str | None = None) -> str:
     meta = (f'<p class="meta">source {source} · doc_id <code>{html.escape(p.doc_id)}</code> · '
             f"{len(p.page_starts)} page{'s' if len(p.page_starts) != 1 else ''} · {len(p.text):,} characters</p>")
     body = "".join([
-        back, f"<h1>{html.escape(title)}</h1>", meta, _mode_html(p.classification),
+        back, f"<h1>{html.escape(title)}</h1>", meta, _mode_html(p.classification, p),
         _section("Funding evidence", "evidence", p, ["kind", "funder", "funder_country", "recipient_country",
                                                      "negated", "modality", "sentence"], "ev"),
         _section("Flows (who funds whom)", "flows", p, ["funder", "funder_country", "recipient_country", "mode"], "fl"),

@@ -99,11 +99,18 @@ def build_store(root: Path, new_tables: bool = True) -> Store:
     ]
     classifications = [_cls("d1", "matching_fund", (0.8, 0.15, 0.05)), _cls("d2", "direct_fund", (0.1, 0.7, 0.2)),
                        _cls("d3", "neither", (0.1, 0.1, 0.8)), _cls("d5", "neither", (0.2, 0.2, 0.6))]
+    jst = D1_TEXT.index("JST funds the Japanese teams")
+    classifications[0].update(evidence_spans=[{"start": jst, "end": jst + len("JST funds the Japanese teams")}],
+                              needs_review=False, review_reason=None)
+    classifications[2].update(evidence_spans=[], needs_review=True, review_reason="evidence points to direct_fund")
     batch = Batch(documents=docs, mentions=mentions, classifications=classifications)
     if not new_tables:
         for row in mentions:
             row.pop("party_country", None)
             row.pop("party_kind", None)
+        for row in classifications:
+            for key in ("evidence_spans", "needs_review", "review_reason"):
+                row.pop(key, None)
         return _commit(root, batch)
     batch.evidence = [
         _evidence("d1", "JST", "JPN", "JPN", "own", False, "JST funds the Japanese teams", D1_TEXT),

@@ -66,6 +66,21 @@ def test_show_states_mode_evidence_flows_facts_and_links_every_highlight(store_d
     assert hrefs and hrefs <= ids  # every highlight and "in text" link lands on something
 
 
+def test_show_names_the_spans_behind_the_label_and_the_review_flag(store_dir: Path, tmp_path: Path) -> None:
+    from corpus.query import connect
+    from corpus.store import Store
+    from flows.report_show import load_pages, render_page
+
+    page = render_page(load_pages(connect(Store(store_dir)), ["d1"])["d1"])
+    why = page[page.index('<ol id="why">'):]
+    assert why.startswith('<ol id="why"><li><a href="#t-ev-0">JST funds the Japanese teams</a></li></ol>')
+    assert 'id="t-ev-0"' in page and 'id="review"' not in page
+    result = CliRunner().invoke(app, ["show", "d3", "--data", str(store_dir), "--out", str(tmp_path / "d3.html")])
+    assert result.exit_code == 0, result.output
+    d3 = (tmp_path / "d3.html").read_text(encoding="utf-8")
+    assert '<p id="review"><strong>Needs review</strong>: evidence points to direct_fund</p>' in d3
+
+
 def test_show_escapes_the_document(store_dir: Path, tmp_path: Path) -> None:
     from corpus.query import connect
     from corpus.store import Store
