@@ -8,7 +8,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import feed_url, overhead, pdf_engines, scaling, stages  # noqa: E402
+from bench import feed_url, languages, overhead, pdf_engines, pdf_workers, scaling, stages  # noqa: E402
+from bench import report as report_bench  # noqa: E402
 
 
 def main() -> None:
@@ -18,10 +19,12 @@ def main() -> None:
     print(f"# fundscope benchmarks\n\nmachine: {platform.machine()}, {platform.processor() or 'cpu'}, "
           f"Python {platform.python_version()}, {__import__('os').cpu_count()} cores")
     stages.main()
+    languages.main()
     pdf_engines.main()
     feed_url.main()
     overhead.main()
     pdf_workers.main()
+    report_bench.main()
     scaling.main()
 
 

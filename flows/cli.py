@@ -69,6 +69,11 @@ class Format(str, Enum):
     json = "json"
 
 
+class PdfEngine(str, Enum):
+    pdfium = "pdfium"
+    pdfplumber = "pdfplumber"
+
+
 class RichProgress:
     """Progress bar for an ingest run: documents and pages done, rate and ETA."""
 
@@ -111,12 +116,15 @@ def ingest(
     max_pages: int = typer.Option(2000, min=1, help="PDFs with more pages than this are refused as too_large."),
     max_seconds: float = typer.Option(60.0, min=0.1, help="Time budget per document: a document still loading after this is stopped and reported as timeout (retried next run)."),
     max_decompressed_bytes: int = typer.Option(256 * 1024 * 1024, min=1, help="PDF streams inflating, or text decoding, past this many bytes are refused as too_large."),
-    workers: int = typer.Option(0, "--workers", "-w", min=0, help="Worker processes for loading, spaCy and classification (0: one per core; small runs use one process, since starting workers costs seconds)."),
+    pdf_engine: PdfEngine = typer.Option(PdfEngine.pdfium, "--pdf-engine", help="Library reading PDF text: pdfium (pypdfium2, fast; pdfplumber takes over a file it cannot read) or pdfplumber."),
+    workers: int = typer.Option(0, "--workers", "-w", min=0, help="Worker processes for loading, spaCy and classification (0: one per core). Fewer are used only when the estimated work (bytes, PDF pages) would not pay for their start-up of several seconds; the summary then says so."),
     dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Run the batches on an existing Dask cluster, e.g. tcp://127.0.0.1:8786 (--data must be reachable by every worker)."),
     strict: bool = typer.Option(False, "--strict", help="Exit with status 1 if any input failed."),
-    local_server: bool = typer.Option(True, "--local-server/--no-local-server", help="Without PREFECT_API_URL, report to a Prefect server running on 127.0.0.1:4200 if one answers (saves the temporary server's start-up)."),
+    local_server: bool = typer.Option(True, "--local-server/--no-local-server", help="Without PREFECT_API_URL, report to a Prefect server running on 127.0.0.1:4200 if one answers (saves the temporary server's start-up); --no-local-server also starts no background server."),
+    auto_server: bool = typer.Option(True, "--auto-server/--no-auto-server", help="Without a configured or running server, start a background Prefect server that later commands reuse and that stops after FUNDSCOPE_SERVER_IDLE_MINUTES (30) idle minutes; FUNDSCOPE_AUTO_SERVER=0 also turns this off (each run then starts Prefect's temporary server)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     force_flow_run: bool = typer.Option(False, "--force-flow-run", help="Start a Prefect flow run even when every input is unchanged (by default such a re-run is answered from the store, in well under a second, without one)."),
+    language: Optional[str] = typer.Option(None, "--language", help="ISO 639-1 code (ja, de, fr, nl, es, ko, en, ...) to use for every new document instead of detecting each one's language."),
 ) -> None:
     """Ingest documents (PDF, HTML, text, Markdown) into the store, as one Prefect flow run.
 
@@ -127,9 +135,14 @@ def ingest(
     `errors` table; they never stop the run.
     """
     configure_environment()
-    from flows.prefect_env import choose_api, run_settings
+    from flows.prefect_env import run_settings
 
     paths, source = list(paths or []), list(source or [])
+    if language is not None:
+        language = language.strip().lower()
+        if len(language) != 2 or not language.isascii() or not language.isalpha():
+            console.print(f"[red]--language takes an ISO 639-1 code such as ja or de, not {language!r}[/red]")
+            raise typer.Exit(2)
     if not paths and not source:
         console.print("[red]name at least one path or URL, or a --source[/red]")
         raise typer.Exit(2)
@@ -145,7 +158,9 @@ def ingest(
             raise typer.Exit(2)
     from corpus.storage import WEB_NEEDS_LOCAL, display, is_remote
 
-    if is_remote(data) and (any(p.startswith(("http://", "https://")) for p in paths)
+    from flows.unchanged import is_local_listing
+
+    if is_remote(data) and (any(p.startswith(("http://", "https://")) or is_local_listing(p) for p in paths)
                             or any(known.source(n).kind != "path" for n in source)):
         console.print(f"[red]{display(data)}: {WEB_NEEDS_LOCAL}[/red]")
         raise typer.Exit(2)
@@ -162,19 +177,18 @@ def ingest(
         if done is not None:
             _print_unchanged(done, time.perf_counter() - t0)
             return
-    api = choose_api(local_server)
-    if api is None:
-        console.print("[dim]No Prefect server configured: starting Prefect's temporary server "
-                      "(see README, 'Prefect server', to skip this).[/dim]")
+    api = _api_announced(local_server, auto_server)
     from corpus.sources import discover
     from flows import progress
     from flows.ingest import ingest as ingest_flow
-    from flows.runners import default_workers, effective_workers, task_runner
+    from flows.runners import choose_workers, default_workers, task_runner
     from corpus.storage import normalize
     from corpus.store import StoreLockTimeout
     from models.errors import ModelFormatError, ModelNotFoundError, ModelVersionError
 
-    n_workers = effective_workers(workers or default_workers(), len(discover(list(paths))[0]))
+    choice = choose_workers(workers or default_workers(), [i.path for i in discover(list(paths))[0]],
+                            pdf_engine.value)
+    n_workers = choice.used
     runner = task_runner(n_workers, dask_address)
     bar = RichProgress(enabled=not quiet and sys.stderr.isatty())
     progress.install(bar)
@@ -183,9 +197,10 @@ def ingest(
             summary = ingest_flow.with_options(task_runner=runner)(
                 paths=list(paths), data_dir=normalize(data), batch_size=batch_size,
                 limits={"max_bytes": max_bytes, "max_pages": max_pages, "max_seconds": max_seconds,
-                        "max_decompressed_bytes": max_decompressed_bytes},
+                        "max_decompressed_bytes": max_decompressed_bytes, "pdf_engine": pdf_engine.value},
                 sources=source, config=str(config) if source or config.exists() else None,
-                workers=1 if dask_address is None and n_workers == 1 else max(n_workers, 2))
+                workers=1 if dask_address is None and n_workers == 1 else max(n_workers, 2),
+                workers_note=None if dask_address else choice.note, language=language)
     except (ModelNotFoundError, ModelVersionError, ModelFormatError, StoreLockTimeout) as exc:
         bar.stop()
         console.print(f"[red]{exc}[/red]")
@@ -196,6 +211,19 @@ def ingest(
     _print_summary(summary, time.perf_counter() - t0, api)
     if strict and summary.failed:
         raise typer.Exit(1)
+
+
+def _api_announced(local_server: bool, auto_server: bool) -> str | None:
+    """The API for this command; prints the one line saying a background server was started, or a temporary one is."""
+    from flows.prefect_env import api_for_command
+
+    api, started = api_for_command(local_server, auto_server)
+    if started:
+        console.print(f"[dim]{started}[/dim]")
+    elif api is None:
+        console.print("[dim]No Prefect server configured: starting Prefect's temporary server "
+                      "(see README, 'Prefect server', to skip this).[/dim]")
+    return api
 
 
 def _print_unchanged(plan: Any, wall: float) -> None:
@@ -220,9 +248,12 @@ def _print_summary(summary: Any, wall: float, api: str | None) -> None:
     table.add_column("what")
     table.add_column("value", justify="right")
     for k, v in summary_rows(summary):
-        table.add_row(k, v)
+        if k != "processes":  # a sentence: printed below the table, unfolded
+            table.add_row(k, v)
     table.add_row("wall time incl. start-up", f"{wall:.1f} s")
     console.print(table)
+    if summary.workers_note:
+        console.print(f"processes: {summary.workers_note}", soft_wrap=True)
     if summary.errors:
         err = Table(title="Inputs that could not be ingested", show_lines=False)
         for col in ("source", "stage", "error type", "message"):
@@ -312,27 +343,42 @@ def show(
     data: str = _data_option(),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Where to write the HTML page (default: DATA/show/<doc_id>.html; ./show/<doc_id>.html when --data is an object-store URL)."),
 ) -> None:
-    """Write an HTML page of one document with every mention highlighted by label; print its path."""
+    """Write one document's HTML page (its funding mode, evidence, flows, facts, and its text highlighted); print its path."""
     from corpus.query import connect
-    from extractors.display import render_html
-    from extractors.mentions import Mention
+    from flows.report_show import load_pages, page_file, render_page
 
     store = _open_store(data)
     con = connect(store)
-    docs = con.execute("select doc_id, title, text from documents_all where doc_id like ? group by all",
-                       [doc_id + "%"]).fetchall()
-    if len(docs) != 1:
-        console.print(f"[red]{doc_id}: {'no' if not docs else len(docs)} matching documents in {data}[/red]")
-        raise typer.Exit(2)
-    full_id, title, text = docs[0]
-    rows = con.execute("select label, value, text, start, \"end\", sentence, trl_min, trl_max, agency_country "
-                       "from mentions_all where doc_id = ? order by start", [full_id]).fetchall()
-    mentions = [Mention(label=r[0], value=r[1], text=r[2], start=r[3], end=r[4], sentence=r[5],
-                        trl_min=r[6], trl_max=r[7], attrs={"agency_country": r[8]} if r[8] else {}) for r in rows]
-    target = out or (Path("show") if store.remote else store.root / "show") / f"{full_id}.html"
+    try:
+        docs = [r[0] for r in con.execute("select distinct doc_id from documents_all where starts_with(doc_id, ?)",
+                                          [doc_id]).fetchall()]
+        if len(docs) != 1:
+            console.print(f"[red]{doc_id}: {'no' if not docs else len(docs)} matching documents in {data}[/red]")
+            raise typer.Exit(2)
+        page = load_pages(con, docs)[docs[0]]
+    finally:
+        con.close()
+    target = out or (Path("show") if store.remote else store.root / "show") / page_file(docs[0])
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_html(text, mentions, title or full_id), encoding="utf-8")
+    target.write_text(render_page(page), encoding="utf-8")
     print(target)
+
+
+@app.command()
+def report(
+    data: str = _data_option(),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Where to write the report (default: DATA/report.html; ./report.html when --data is an object-store URL). Document pages go to show/ beside it."),
+    show_cap: int = typer.Option(500, "--show-pages", min=0, help="At most this many document pages are written beside the report (the documents its tables name); any other: `fundscope show DOC_ID`."),
+) -> None:
+    """Write one self-contained, offline HTML report: funding modes, who funds whom, TRLs, deadlines and budgets."""
+    from flows.report import build_report
+
+    store = _open_store(data, must_exist=True, hint=f" (run `fundscope ingest PATH --data {data}` first)")
+    target = out or (Path("report.html") if store.remote else store.root / "report.html")
+    result = build_report(store, target, show_cap=show_cap)
+    console.print(f"[dim]{result.documents} documents, {result.show_pages} document pages, "
+                  f"{result.bytes / 1e6:.1f} MB, {result.seconds:.1f} s[/dim]")
+    print(result.path)
 
 
 @app.command()
@@ -365,6 +411,7 @@ def train(
 def reclassify(
     data: str = _data_option(),
     local_server: bool = typer.Option(True, "--local-server/--no-local-server", help="Report to a Prefect server on 127.0.0.1:4200 if one answers."),
+    auto_server: bool = typer.Option(True, "--auto-server/--no-auto-server", help="Without a configured or running server, start a background Prefect server that later commands reuse and that stops after FUNDSCOPE_SERVER_IDLE_MINUTES (30) idle minutes; FUNDSCOPE_AUTO_SERVER=0 also turns this off (each run then starts Prefect's temporary server)."),
 ) -> None:
     """Re-label stored documents with the current model (after `fundscope train`).
 
@@ -372,13 +419,13 @@ def reclassify(
     stay in `classifications_all` with their model_version; `classifications` shows the newest.
     """
     configure_environment()
-    from flows.prefect_env import choose_api, run_settings
+    from flows.prefect_env import run_settings
     from flows.reclassify import reclassify as reclassify_flow
 
     from corpus.storage import normalize
 
     _open_store(data, must_exist=True)
-    with run_settings(choose_api(local_server)):
+    with run_settings(_api_announced(local_server, auto_server)):
         result = reclassify_flow(data_dir=normalize(data))
     modes = ", ".join(f"{k} {v}" for k, v in sorted(result["modes"].items())) or "nothing to do"
     console.print(f"model {result['model_version']}: {result['reclassified']} documents re-labelled ({modes})")
@@ -441,7 +488,7 @@ def server_start(port: int = typer.Option(4200, help="Port on 127.0.0.1; fundsco
 
 @server_app.command("stop")
 def server_stop() -> None:
-    """Stop the server started by `fundscope server start`."""
+    """Stop the server started by `fundscope server start` or by an ingest in the background."""
     configure_environment()
     from flows.prefect_env import stop_local_server
 

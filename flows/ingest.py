@@ -28,7 +28,7 @@ from flows.artifacts import new_documents_artifact
 from flows.batch import BatchStats, error_row, process_batch
 from flows.fetching import gather_web_inputs, split_listing_files
 from flows.summary import RunSummary, summary_markdown
-from flows.workers import get_model, get_nlp, run_store
+from flows.workers import get_model, get_nlp, get_nlp_for, run_store
 from models.artifact import read_header
 
 
@@ -50,8 +50,10 @@ def plan_inputs(paths: list[str], data_dir: str, path_sources: list[Source] | No
 @task(name="process-batch", cache_policy=NO_CACHE, retries=2,
       retry_delay_seconds=exponential_backoff(backoff_factor=0.5), retry_jitter_factor=0.2)
 def process_batch_task(items: list, data_dir: str, run_id: str,
-                       limits: dict[str, Any]) -> BatchStats | tuple[BatchStats, Batch]:
+                       limits: dict[str, Any], language: str | None = None) -> BatchStats | tuple[BatchStats, Batch]:
     """Load, extract, classify and commit one batch; bad documents become error rows.
+
+    `language` (ISO 639-1) forces every document's language; without it each one's is detected.
 
     With an object store the rows go back to the flow, which commits them: no lock spans machines there.
     """
@@ -59,7 +61,8 @@ def process_batch_task(items: list, data_dir: str, run_id: str,
     live = progress.active()  # False in a worker process: the flow reports when the batch ends
     batch, stats = process_batch(items, index=store.index(), nlp=get_nlp(), model=get_model(),
                                  limits=Limits(**limits), run_id=run_id,
-                                 on_document=progress.report if live else None)
+                                 on_document=progress.report if live else None,
+                                 language=language, nlp_for=get_nlp_for)
     stats.reported_live = live
     if store.remote:
         return stats, batch
@@ -122,10 +125,11 @@ PDF_COST_WEIGHT = 20.0
 def ingest(paths: list[str], data_dir: str, batch_size: int = 100,
            limits: dict[str, Any] | None = None, workers: int = 1,
            sources: list[str] | None = None, config: str | None = None,
-           workers_note: str | None = None) -> RunSummary:
+           workers_note: str | None = None, language: str | None = None) -> RunSummary:
     """Ingest files, folders, URLs and named sources into the parquet store at `data_dir`.
 
     `workers_note` is the caller's reason for using fewer processes than asked, kept in the summary.
+    `language` (ISO 639-1) forces every new document's language instead of detecting it.
     """
     run_id = _run_id()
     named = [load_sources(config or DEFAULT_CONFIG).source(n) for n in sources or []]
@@ -161,7 +165,7 @@ def ingest(paths: list[str], data_dir: str, batch_size: int = 100,
             record_refused(planned.unreadable, data_dir, run_id, web.transient if web else set())
             summary.stats.failed += len(planned.unreadable)
         chunks = batches(planned.todo, batch_size, workers)
-        futures = {process_batch_task.submit(chunk, data_dir, run_id, limits or {}): len(chunk) for chunk in chunks}
+        futures = {process_batch_task.submit(chunk, data_dir, run_id, limits or {}, language): len(chunk) for chunk in chunks}
         # results in submission order: prefect's as_completed does not see Dask futures finish
         for future in futures:
             stats = future.result()
@@ -178,7 +182,7 @@ def ingest(paths: list[str], data_dir: str, batch_size: int = 100,
     new_documents_artifact(summary.stats.overview, summary.stats.new)
     if summary.warning:
         get_run_logger().warning(summary.warning)
-    create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(summary),
+    create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(summary, data_dir),
                              description="fundscope ingest run summary")
     return summary
 

@@ -67,10 +67,14 @@ def summary_rows(s: RunSummary) -> list[tuple[str, str]]:
     return rows
 
 
-def summary_markdown(s: RunSummary) -> str:
-    """The run summary as a markdown artifact."""
+def summary_markdown(s: RunSummary, data_dir: str | None = None) -> str:
+    """The run summary as a markdown artifact, linking the store's report when `data_dir` is given."""
     lines = [f"# fundscope ingest `{s.run_id}`", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in summary_rows(s)]
+    if data_dir is not None:
+        from flows.artifacts import report_line
+
+        lines += ["", report_line(data_dir)]
     if s.warning:
         lines += ["", f"**Warning: {s.warning}.**"]
     if s.errors:

@@ -141,6 +141,7 @@ def test_each_run_leaves_a_markdown_summary_artifact(ingested: tuple) -> None:
             markdown = [a for a in artifacts if a.type == "markdown"]
             assert len(markdown) == 1
             assert expected in markdown[0].data
+            assert "`fundscope report --data " in markdown[0].data and "report.html" in markdown[0].data
             tables = [a for a in artifacts if a.type == "table"]
             assert len(tables) == (1 if summary is first else 0)  # a run with nothing new adds no table
     assert f"| documents unchanged | {first.stats.new} |" in markdown[0].data
