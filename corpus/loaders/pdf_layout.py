@@ -128,14 +128,15 @@ def _line(words: list[dict[str, Any]], min_gap: float, column: tuple[float, floa
         if word["x0"] - prev["x1"] >= min_gap:
             cells.append([])
         cells[-1].append(word)
+    text = _clean(words)
     return Line(
-        text=_clean(words),
+        text=text,
         x0=min(w["x0"] for w in words),
         x1=max(w["x1"] for w in words),
         top=min(w["top"] for w in words),
         bottom=max(w["bottom"] for w in words),
         size=median(w["bottom"] - w["top"] for w in words),
-        cells=[_clean(cell) for cell in cells],
+        cells=[text] if len(cells) == 1 else [_clean(cell) for cell in cells],  # one cell: the same words
         column=column,
     )
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import re
 import resource
 import threading
+from dataclasses import replace
+from itertools import compress
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -14,16 +16,17 @@ from corpus.loaders.limits import Limits
 from corpus.loaders.linejoin import is_cjk
 from corpus.loaders.pdf_document import RawPdf, check_page_count, check_pages_read
 from corpus.loaders.pdf_layout import PageLines, page_lines
-from corpus.loaders.pdf_words import Char, direction, upright, words_from_chars
+from corpus.loaders.pdf_pdfium_boxes import PageBoxes, page_boxes
+from corpus.loaders.pdf_word_runs import direction_of, words_of_runs
+from corpus.loaders.pdf_words import Char, Word, upright, words_from_chars
 
 # PDFium is not thread-safe; documents are read one at a time per process.
 _LOCK = threading.Lock()
-# PDFium reports a hyphen it found at a line end as U+0002 (U+FFFE in the page text).
-_LINE_END_HYPHENS = {"\x02": "-", "\ufffe": "-"}
 # Control characters (and U+FFFD) in the text mean a font PDFium could not map to Unicode.
 _UNMAPPED = re.compile("[\x00\x01\x03-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 MAX_UNMAPPED_SHARE = 0.02  # more unmapped characters than this share: PDFium misreads the fonts
 MEMORY_FACTOR = 4  # PDFium may hold this many times a file's inflated streams while it reads
+_BREAK: Char = (" ", 0.0, 0.0, 0.0, 0.0)  # whitespace: a word break whose box is never read
 
 
 def fits_in_memory(needed_bytes: int) -> bool:
@@ -47,13 +50,12 @@ class CannotOpen(Exception):
     """PDFium cannot open or read the file faithfully; another engine may still read it."""
 
 
-def _misread(text: str, chars: list[Char], way: str) -> str | None:
+def _misread(text: str, visible: str, way: str) -> str | None:
     """Why PDFium's reading of a page is not to be trusted, or None.
 
     Fonts without a usable Unicode map come out as control characters; vertical CJK writing
     (text running top to bottom) loses whole lines in PDFium's text page.
     """
-    visible = [c[0] for c in chars if c[0] != " "]
     if visible and len(_UNMAPPED.findall(text)) > MAX_UNMAPPED_SHARE * len(visible):
         return "characters PDFium cannot map to Unicode"
     if way == "ttb" and sum(map(is_cjk, visible)) > len(visible) / 2:
@@ -71,87 +73,77 @@ def _page_text(textpage: pdfium.PdfTextPage, n_chars: int) -> str:
     return "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(n_chars))
 
 
-def _ascent_side(textpage: pdfium.PdfTextPage, index: int, matrix: pdfium_c.FS_MATRIX) -> tuple[str, float, bool]:
-    """Which edge of character `index`'s box its glyphs rise towards ('top', 'bottom', 'left',
-    'right'), its font size on the page (Tf size times the text and graphics scaling), and
-    whether it is upright as pdfminer means it (not turned a quarter or more, not mirrored)."""
-    raw = textpage.raw
-    pdfium_c.FPDFText_GetMatrix(raw, index, matrix)
-    size = pdfium_c.FPDFText_GetFontSize(raw, index)
-    up_x, up_y = matrix.c * size, matrix.d * size
-    height = math.hypot(up_x, up_y)
-    straight = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0
-    if abs(up_y) >= abs(up_x):
-        return ("top" if up_y > 0 else "bottom"), height, straight
-    return ("right" if up_x > 0 else "left"), height, straight
+def _read_boxes(page: pdfium.PdfPage, left: float, top: float) -> PageBoxes | None:
+    """The page's visible characters and their boxes, or None when it has no characters."""
+    textpage = page.get_textpage()
+    try:
+        n_chars = pdfium_c.FPDFText_CountChars(textpage.raw)
+        if n_chars <= 0:
+            return None
+        return page_boxes(textpage, _page_text(textpage, n_chars), left, top)
+    finally:
+        textpage.close()
 
 
-def _page_chars(textpage: pdfium.PdfTextPage, left: float, top: float) -> tuple[str, list[Char], list[bool]]:
-    """The page text, (text, x0, x1, top, bottom) of every character with `top` measured downwards,
-    and whether each character is upright.
-
-    PDFium's loose box spans the font's ascent to descent; like pdfminer's, ours keeps the
-    descent edge and is one font size high, so that layout thresholds in word heights mean
-    the same with either engine. The font size is read once per run of non-space characters.
-    """
-    raw = textpage.raw
-    n_chars = pdfium_c.FPDFText_CountChars(raw)
-    if n_chars <= 0:
-        return "", [], []
-    text = _page_text(textpage, n_chars)
-    rect = pdfium_c.FS_RECTF()
-    matrix = pdfium_c.FS_MATRIX()
-    loose_box = pdfium_c.FPDFText_GetLooseCharBox
+def _char_tuples(boxes: PageBoxes) -> list[Char]:
+    """The page's characters as tuples in drawing order, whitespace as a box-less ' ' (word break)."""
     chars: list[Char] = []
-    straight: list[bool] = []
-    append, mark = chars.append, straight.append
-    side, height, upright = "top", 0.0, True
-    fresh = True
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            append((" ", 0.0, 0.0, 0.0, 0.0))  # a word break; its box is never read
-            mark(True)
-            fresh = True
-            continue
-        loose_box(raw, i, rect)
-        if fresh:
-            side, height, upright = _ascent_side(textpage, i, matrix)
-            fresh = False
-        mark(upright)
-        x0, x1, y0, y1 = rect.left, rect.right, rect.bottom, rect.top
-        if height > 0:
-            if side == "top":
-                y1 = y0 + height
-            elif side == "bottom":
-                y0 = y1 - height
-            elif side == "right":
-                x1 = x0 + height
-            else:
-                x0 = x1 - height
-        append((_LINE_END_HYPHENS.get(ch, ch), x0 - left, x1 - left, top - y1, top - y0))
-    return text, chars, straight
+    visible = zip(boxes.visible, boxes.x0.tolist(), boxes.x1.tolist(), boxes.top.tolist(), boxes.bottom.tolist())
+    for char, starts in zip(visible, boxes.run_start.tolist()):
+        if starts and chars:
+            chars.append(_BREAK)
+        chars.append(char)
+    return chars
+
+
+def _level_only(boxes: PageBoxes) -> PageBoxes:
+    """The page without its turned or mirrored characters (whitespace stays where it was)."""
+    keep = boxes.upright
+    ordinal = np.flatnonzero(keep)  # places among the visible characters
+    index = boxes.index[keep]
+    run_start = np.ones(len(index), dtype=bool)
+    # whitespace lies between two kept characters when more text than visible characters separates them
+    run_start[1:] = np.diff(index) > np.diff(ordinal)
+    return replace(boxes, visible="".join(compress(boxes.visible, keep.tolist())), index=index,
+                   x0=boxes.x0[keep], x1=boxes.x1[keep], top=boxes.top[keep], bottom=boxes.bottom[keep],
+                   upright=boxes.upright[keep], run_start=run_start)
+
+
+def _turned(boxes: PageBoxes, way: str, width: float, height: float) -> PageBoxes:
+    """The boxes turned upright for text running `way`, as `pdf_words.upright_box` turns one."""
+    x0, x1, top, bottom = boxes.x0, boxes.x1, boxes.top, boxes.bottom
+    if way == "ttb":
+        return replace(boxes, x0=top, x1=bottom, top=width - x1, bottom=width - x0)
+    if way == "btt":
+        return replace(boxes, x0=height - bottom, x1=height - top, top=x0, bottom=x1)
+    return boxes
+
+
+def _words(boxes: PageBoxes, way: str, width: float, height: float) -> list[Word]:
+    """The page's words, with their boxes turned upright for text running `way`."""
+    if way == "ltr" and not boxes.upright.all():
+        boxes = _level_only(boxes)  # as with pdfplumber: turned labels on a level page are left out
+    if all(np.isfinite(a).all() for a in (boxes.x0, boxes.x1, boxes.top, boxes.bottom)):
+        boxes = _turned(boxes, way, width, height)
+        return words_of_runs(boxes.visible, boxes.x0, boxes.x1, boxes.top, boxes.bottom, boxes.run_start)
+    return words_from_chars(upright(_char_tuples(boxes), way, width, height))
 
 
 def _read_page(page: pdfium.PdfPage) -> tuple[PageLines, int]:
     """One page's lines and its number of characters."""
     left, bottom, right, top = page.get_bbox()
     width, height = right - left, top - bottom
-    textpage = page.get_textpage()
-    try:
-        text, chars, straight = _page_chars(textpage, left, top)
-    finally:
-        textpage.close()
-    n_chars = sum(1 for c in chars if c[0] != " ")
-    way = direction(chars)
-    reason = _misread(text, chars, way)
+    boxes = _read_boxes(page, left, top)
+    if boxes is None or not boxes.visible:
+        return PageLines([], width, height), 0
+    way = direction_of(boxes.x0, boxes.x1, boxes.top, boxes.bottom)
+    reason = _misread(boxes.text, boxes.visible, way)
     if reason:
         raise CannotOpen(f"pypdfium2 misreads the file ({reason})")
-    if way == "ltr" and not all(straight):  # as with pdfplumber: turned labels on a level page are left out
-        chars = [c for c, ok in zip(chars, straight) if ok]
-    chars = upright(chars, way, width, height)
+    words = _words(boxes, way, width, height)
     if way != "ltr":
         width, height = height, width
-    return page_lines(words_from_chars(chars), width, height), n_chars
+    return page_lines(words, width, height), len(boxes.visible)
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:

@@ -28,6 +28,11 @@ def direction(chars: Sequence[Char]) -> str:
             votes["ttb"] += 1
         elif abs(dx) < 0.5 * (ax1 - ax0) and dy < 0:
             votes["btt"] += 1
+    return winning_direction(votes)
+
+
+def winning_direction(votes: dict[str, int]) -> str:
+    """The direction with most votes ('ltr', 'ttb', 'btt'); 'ltr' wins a tie, then 'ttb'."""
     return max(votes, key=lambda k: (votes[k], k == "ltr"))
 
 
