@@ -62,6 +62,9 @@ def make_facts(nlp: Language, name: str, patterns_path: str | None, language: st
     return FactFinder(nlp, name, patterns_path=patterns_path, language=language)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _alternation(items: Iterable[str]) -> str:
     return "|".join(sorted(set(items), key=len, reverse=True))
 
@@ -319,7 +322,9 @@ class FactFinder(RuleComponent):
         return None
 
     def _budgets(self, text: str, lo: int, hi: int, sentence: str, lang: str) -> list[Fact]:
-        facts = []
+        facts: list[Fact] = []
+        if not _DIGIT.search(text, lo, hi):  # every amount has a digit; the money pattern is slow to scan
+            return facts
         for m in self._money.finditer(text, lo, hi):
             currency = self._currency(m.group("c1") or m.group("c2"))
             if currency is None:
