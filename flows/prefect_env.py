@@ -240,8 +240,8 @@ def ensure_server(port: int = LOCAL_PORT, idle: float = DEFAULT_IDLE_MINUTES,
     with _server_lock() as locked:
         if not locked:
             raise RuntimeError("another fundscope command holds the server lock")
-        found = running_server(port, timeout=3.0)  # a busy server must not look absent and get a twin
-        if found:
+        found = running_server(port, timeout=3.0) or _recorded_server_up(min(timeout, 30.0))
+        if found:  # a busy server must not look absent and get a twin
             touch_last_used()
             return found, False
         chosen = _free_port() if _port_taken(port) else port
@@ -260,6 +260,24 @@ def ensure_server(port: int = LOCAL_PORT, idle: float = DEFAULT_IDLE_MINUTES,
         if recorded and recorded[0] == pid:
             stop_local_server()
         raise RuntimeError(f"the background Prefect server did not come up; see {prefect_home() / 'fundscope-server.log'}")
+
+
+def _recorded_server_up(timeout: float) -> str | None:
+    """The API of the server fundscope recorded, waited for while its process lives but does not answer yet.
+
+    A server just started by another command (or slowed by a busy machine) can miss a short health
+    check; as long as its recorded process is alive, it is the one to use.
+    """
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        recorded = _recorded()
+        if not recorded or not _alive(recorded[0]):
+            return None
+        api = f"http://127.0.0.1:{recorded[1]}/api"
+        if server_answers(api, timeout=2.0):
+            return api
+        time.sleep(0.25)
+    return None
 
 
 def _spawn_watchdog(port: int, idle: float) -> int:
