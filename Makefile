@@ -19,6 +19,7 @@ demo: $(STAMP)
 	$(BIN)/fundscope ingest corpus/samples --data $(DATA)
 	$(BIN)/fundscope query "select kind, count(*) as documents, sum(n_pages) as pages from documents group by kind order by kind" --data $(DATA)
 	$(BIN)/fundscope query --file corpus/demo_query.sql --data $(DATA)
+	$(BIN)/fundscope query --file corpus/demo_flows.sql --data $(DATA)
 
 # the report's browser tests need Debian's Chromium; without root or apt they are skipped, saying why
 NO_BROWSER = apt-get install -y chromium failed (needs root on Debian/Ubuntu); install Chromium and re-run
