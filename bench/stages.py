@@ -13,7 +13,7 @@ from pathlib import Path
 
 from corpus.loaders import Limits, load_bytes
 from corpus.store import Batch, Store
-from extractors.mentions import doc_mentions
+from extractors.doc_rows import doc_rows
 from flows.batch import classification_row, document_row, mention_row, now_utc
 from flows.workers import get_model, get_nlp
 
@@ -41,14 +41,15 @@ def measure(n_docs: int = 1000, batch_size: int = 100) -> dict:
                 docs.append(doc)
                 is_pdf.append(pdf)
             t0 = time.perf_counter()
-            sdocs = list(nlp.pipe([d.text for d in docs], batch_size=32))
-            mentions = [doc_mentions(s) for s in sdocs]
+            rows = [doc_rows(s) for s in nlp.pipe([d.text for d in docs], batch_size=32)]
+            mentions = [r.mentions for r in rows]
             spacy_s = time.perf_counter() - t0
             seconds["spacy"] += spacy_s
             pdf_chars = sum(len(d.text) for d, p in zip(docs, is_pdf) if p)
             seconds["spacy_on_pdf_text"] += spacy_s * pdf_chars / max(sum(len(d.text) for d in docs), 1)
             t0 = time.perf_counter()
-            preds = model.predict([{"text": d.text, "mentions": m} for d, m in zip(docs, mentions)])
+            preds = model.predict([{"text": d.text, "mentions": r.mentions, "evidence": r.evidence}
+                                   for d, r in zip(docs, rows)])
             seconds["classify"] += time.perf_counter() - t0
             t0 = time.perf_counter()
             at = now_utc()
@@ -57,7 +58,8 @@ def measure(n_docs: int = 1000, batch_size: int = 100) -> dict:
                 d.doc_id = f"{start + j:08d}"  # distinct ids: the bench measures work, not dedupe
                 batch.documents.append(document_row(d, at, "bench"))
                 batch.mentions.extend(mention_row(d, m) for m in ms)
-                batch.classifications.append(classification_row(d.doc_id, p, model.version, at))
+                batch.classifications.append(classification_row(d.doc_id, p, model.version, at,
+                                                                rows[j].evidence, ms))
             store.commit(batch, "bench")
             seconds["store_write"] += time.perf_counter() - t0
     return {"seconds": seconds, "n_docs": n_docs, "pdf_pages": pdf_pages}
