@@ -26,8 +26,6 @@ from extractors.base import RuleComponent, longest_first
 FACTS = ("deadline", "opening", "budget", "duration", "published")
 MONTH_LANGS = ("en", "de", "fr", "nl", "es")
 DECIMAL_COMMA_LANGS = frozenset({"de", "fr", "nl", "es"})
-# upper-case words that are ISO 4217 codes but far more often something else next to a number
-NOT_CURRENCY = frozenset({"ALL", "TOP", "CUP", "BAM", "MAD", "PEN", "SOS", "GEL", "MOP", "XXX", "XTS"})
 NUM = r"\d{1,3}(?:(?:,|\.|\u00a0|\u202f| )\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 RANGE = r"\s*(?:-|–|—|‐|~|～|〜|to|bis|à|a)\s*"
 # how far around a value its cue, reject and `per` words are looked for (characters)
@@ -122,7 +120,9 @@ class FactFinder(RuleComponent):
         if not recs:
             self._money = self._duration = self._date_rules = None
             return
-        codes = [c for c in list_currencies() if c not in NOT_CURRENCY]
+        # upper-case words that are ISO 4217 codes but far more often something else next to a number
+        not_currency = {code for r in by("not_currency") for code in r["codes"]}
+        codes = [c for c in list_currencies() if c not in not_currency]
         cur = _alternation([re.escape(s) for s in self._symbols] + [rf"\b{c}\b" for c in codes]
                            + [rf"\b(?:{r['regex']})\b" for r in by("currency_word")])
         mult = _alternation([r["regex"] for r in by("multiplier")])

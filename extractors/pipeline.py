@@ -9,12 +9,7 @@ import spacy
 from spacy.language import Language
 
 # importing the modules registers their factories with spaCy
-from extractors import agency, country, funding_evidence, scheme, trl  # noqa: F401
-
-try:  # the facts component needs dateparser, price-parser and babel; without them the pipeline runs without it
-    from extractors import facts  # noqa: F401
-except ImportError:
-    facts = None
+from extractors import agency, country, facts, funding_evidence, scheme, trl  # noqa: F401
 
 # component name -> factory; order matters: scheme and trl read the country spans, funding_evidence
 # the country and agency spans
@@ -24,9 +19,8 @@ COMPONENTS = {
     "trl": "fundscope_trl",
     "scheme": "fundscope_scheme",
     "funding_evidence": "fundscope_funding_evidence",
+    "facts": "fundscope_facts",
 }
-if facts is not None:
-    COMPONENTS["facts"] = "fundscope_facts"
 
 _lock = threading.Lock()
 _shared: Language | None = None

@@ -10,6 +10,7 @@ from corpus.sources import PlannedItem, hash_file
 from corpus.store import StoreIndex
 from extractors.pipeline import get_nlp
 from flows.batch import process_batch
+from tests.flows.batch_inputs import planned_items as items
 
 
 @dataclass
@@ -49,16 +50,6 @@ class BreakingNlp:
     def pipe(self, texts, batch_size: int = 32):
         for text in texts:
             yield self(text)
-
-
-def items(tmp_path: Path, texts: dict[str, str]) -> list[PlannedItem]:
-    out = []
-    for name, text in texts.items():
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        doc_id, size = hash_file(str(path))
-        out.append(PlannedItem(name, str(path), doc_id, size))
-    return out
 
 
 TEXTS = {

@@ -8,11 +8,11 @@ import pyarrow.parquet as pq
 
 from corpus.loaders import Limits
 from corpus.query import run_query
-from corpus.sources import PlannedItem, hash_file
 from corpus.store import Store, StoreIndex
 from extractors.languages import get_nlp_for
 from extractors.pipeline import get_nlp
 from flows.batch import extract_rows_by_language, process_batch
+from tests.flows.batch_inputs import planned_items as planned
 
 TEXTS = {
     "en.txt": "JST funds Japanese teams and DFG funds German teams at TRL 3.",
@@ -30,16 +30,6 @@ class Recording:
     def __call__(self, language: str):
         self.asked.append(language)
         return get_nlp_for(language)
-
-
-def planned(tmp_path: Path, texts: dict[str, str]) -> list[PlannedItem]:
-    out = []
-    for name, text in texts.items():
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        doc_id, size = hash_file(str(path))
-        out.append(PlannedItem(name, str(path), doc_id, size))
-    return out
 
 
 def countries(batch, source: str) -> list[str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+import os
+import zlib
 
 import pytest
 from typer.testing import CliRunner
@@ -23,9 +25,18 @@ def _many_pages(path: Path, pages: int) -> Path:
     return path
 
 
-def test_page_objects_are_counted_and_hidden_ones_give_none() -> None:
+def _compressed_pages(path: Path, size: int = 4000) -> Path:
+    """A PDF of `size` bytes whose page object sits inside a Flate-compressed object stream."""
+    packed = zlib.compress(b"3 0 << /Type /Page /Parent 2 0 R >>")
+    head = (b"%PDF-1.5\n5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length "
+            + str(len(packed)).encode() + b" >>\nstream\n" + packed + b"\nendstream endobj\n%%EOF\n%")
+    path.write_bytes(head + b"x" * (size - len(head) - 1) + b"\n")
+    return path
+
+
+def test_page_objects_are_counted_and_hidden_ones_give_none(tmp_path: Path) -> None:
     assert pdf_pages((DATA / "two_pages.pdf").read_bytes()) == 2  # "/Type /Page" and "/Type/Page", not "/Pages"
-    assert pdf_pages((DATA / "compressed_pages.pdf").read_bytes()) is None
+    assert pdf_pages(_compressed_pages(tmp_path / "c.pdf").read_bytes()) is None
 
 
 def test_text_is_weighed_by_bytes_as_the_batch_balancer_does() -> None:
@@ -38,9 +49,10 @@ def test_pdf_pages_are_used_when_they_can_be_counted(engine: str) -> None:
         2 * SECONDS_PER_PDF_PAGE[engine], abs=TOLERANCE)
 
 
-def test_pdf_without_countable_pages_falls_back_to_the_balancers_byte_weight() -> None:
+def test_pdf_without_countable_pages_falls_back_to_the_balancers_byte_weight(tmp_path: Path) -> None:
     plumber = 4000 * PDF_COST_WEIGHT * SECONDS_PER_COST_UNIT
-    path = str(DATA / "compressed_pages.pdf")
+    path = str(_compressed_pages(tmp_path / "c.pdf"))
+    assert os.path.getsize(path) == 4000
     assert estimated_seconds(path, "pdfplumber") == pytest.approx(plumber, abs=TOLERANCE)
     faster = SECONDS_PER_PDF_PAGE["pdfium"] / SECONDS_PER_PDF_PAGE["pdfplumber"]
     assert estimated_seconds(path, "pdfium") == pytest.approx(plumber * faster, abs=TOLERANCE)
