@@ -379,8 +379,14 @@ def watch(port: int, idle: float) -> None:
     signal.signal(signal.SIGTERM, stop)
     api, limit = f"http://127.0.0.1:{port}/api", idle * 60.0
     poll = max(0.5, min(30.0, limit / 8))
+    ready = False
     while server.poll() is None:
         time.sleep(poll)
+        if not ready:  # idle time counts from when the server first answers: a slow start is not idleness
+            ready = server_answers(api, timeout=2.0)
+            if ready:
+                touch_last_used()
+            continue
         if _busy(api):
             touch_last_used()
             continue
