@@ -117,7 +117,12 @@ def blank(language: str) -> Language:
         nlp = spacy.blank("ko", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.Tokenizer.v1"}}})
         _korean_particles(nlp)
         return nlp
-    return spacy.blank(language)  # "ja" tokenises with SudachiPy and its sudachidict-core dictionary
+    if language == "ja":
+        # SudachiPy with its sudachidict-core dictionary, surfaces only (extractors/ja_tokenizer.py)
+        import extractors.ja_tokenizer  # noqa: F401  (registers the tokenizer)
+
+        return spacy.blank("ja", config={"nlp": {"tokenizer": {"@tokenizers": "fundscope.JapaneseSurfaceTokenizer.v1"}}})
+    return spacy.blank(language)
 
 
 def build_nlp_for(language: str) -> Language:

@@ -55,8 +55,9 @@ def test_each_language_uses_spacys_own_class() -> None:
 
 def test_japanese_is_tokenised_by_sudachi() -> None:
     nlp = get_nlp_for("ja")
-    assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "spacy.ja.JapaneseTokenizer"
-    assert type(nlp.tokenizer.tokenizer).__module__.startswith("sudachipy")
+    assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "fundscope.JapaneseSurfaceTokenizer.v1"
+    assert type(nlp.tokenizer._tokenizer).__module__.startswith("sudachipy")
+    assert [t.text for t in nlp("日本側の研究者")] == ["日本", "側", "の", "研究", "者"]
 
 
 def test_korean_particles_split_from_names() -> None:
