@@ -42,8 +42,7 @@ def ablation(train_records: Sequence[Mapping[str, Any]], train_labels: Sequence[
         runs.insert(1, ("without evidence vote", block_weights(params), 1.0))
     with single_threaded_blas():
         for name, weights, ratio in runs:
-            pipeline = build_pipeline(params, seed, calibrated=True)
-            pipeline.set_params(features__transformer_weights=weights)
+            pipeline = build_pipeline(params, seed, calibrated=True, weights=weights)
             pipeline.fit(list(train_records), list(train_labels))
             order = [list(pipeline.classes_).index(label) for label in LABELS]
             proba = apply_evidence_vote(pipeline.predict_proba(list(eval_records))[:, order], eval_records, ratio)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -28,14 +28,24 @@ FEATURE_NAMES = (
 
 def field_of(mention: Any, name: str) -> Any:
     """Read `name` from a Mention object or from a plain dict row of the mentions table."""
+    # exact type checks first: this runs for every field of every mention, and the Mapping ABC test is slow
+    kind = type(mention)
+    if kind is dict:
+        return mention.get(name)
+    if kind in _OBJECT_TYPES:
+        return getattr(mention, name, None)
     if isinstance(mention, Mapping):
         return mention.get(name)
+    _OBJECT_TYPES.add(kind)
     return getattr(mention, name, None)
 
 
-def _agency_country(mention: Any) -> str | None:
+_OBJECT_TYPES: set[type] = set()  # classes seen that are not mappings (Mention, Evidence)
+
+
+def _agency_country(mention: _Fields) -> str | None:
     """ISO3 country an agency mention belongs to, when the extractor recorded one."""
-    attrs = field_of(mention, "attrs") or {}
+    attrs = mention.attrs or {}
     country = attrs.get("agency_country") if isinstance(attrs, Mapping) else None
     return country or None
 
@@ -50,37 +60,57 @@ def _home_country(countries: Sequence[str], agency_countries: Sequence[str]) -> 
     return next(code for code in ordered if counts[code] == best)
 
 
+class _Fields(NamedTuple):
+    """The fields of one mention that the features read, taken once (a Mention object or a dict row)."""
+
+    start: int
+    label: str | None
+    value: str | None
+    sentence: Hashable
+    attrs: Any
+
+
+def _fields(mention: Any) -> _Fields:
+    return _Fields(
+        field_of(mention, "start") or 0,
+        field_of(mention, "label"),
+        field_of(mention, "value"),
+        field_of(mention, "sentence"),
+        field_of(mention, "attrs"),
+    )
+
+
 def mention_features(mentions: Iterable[Any]) -> list[float]:
     """One row of FEATURE_NAMES for one document's mentions (any order; sorted by `start` here)."""
-    rows = sorted(mentions, key=lambda m: (field_of(m, "start") or 0))
-    schemes = [m for m in rows if field_of(m, "label") == "scheme" and field_of(m, "value") in SCHEME_CODES]
-    countries = [m for m in rows if field_of(m, "label") == "country"]
-    agencies = [m for m in rows if field_of(m, "label") == "agency"]
-    trls = [m for m in rows if field_of(m, "label") == "trl"]
+    rows = sorted(map(_fields, mentions), key=lambda m: m.start)
+    schemes = [m for m in rows if m.label == "scheme" and m.value in SCHEME_CODES]
+    countries = [m for m in rows if m.label == "country"]
+    agencies = [m for m in rows if m.label == "agency"]
+    trls = [m for m in rows if m.label == "trl"]
 
-    scheme_counts = Counter(field_of(m, "value") for m in schemes)
-    country_codes = [field_of(m, "value") for m in countries]
+    scheme_counts = Counter(m.value for m in schemes)
+    country_codes = [m.value for m in countries]
     agency_codes = [c for c in (_agency_country(m) for m in agencies) if c]
     home = _home_country(country_codes, agency_codes)
 
     # Sentences that name a country other than the home one, directly or through an agency.
     foreign_sentences: set[Hashable] = set()
     for mention in countries:
-        if field_of(mention, "value") != home:
-            foreign_sentences.add(field_of(mention, "sentence"))
+        if mention.value != home:
+            foreign_sentences.add(mention.sentence)
     for mention in agencies:
         code = _agency_country(mention)
         if code and code != home:
-            foreign_sentences.add(field_of(mention, "sentence"))
+            foreign_sentences.add(mention.sentence)
 
     def with_foreign(code: str) -> int:
-        return sum(1 for m in schemes if field_of(m, "value") == code and field_of(m, "sentence") in foreign_sentences)
+        return sum(1 for m in schemes if m.value == code and m.sentence in foreign_sentences)
 
     def one_hot(code: str | None) -> list[float]:
         return [1.0 if code == c else 0.0 for c in SCHEME_CODES]
 
-    first = field_of(schemes[0], "value") if schemes else None
-    last = field_of(schemes[-1], "value") if schemes else None
+    first = schemes[0].value if schemes else None
+    last = schemes[-1].value if schemes else None
     n_matching, n_direct = scheme_counts["matching_fund"], scheme_counts["direct_fund"]
     direct_share = n_direct / (n_direct + n_matching) if n_direct + n_matching else 0.5
 
@@ -88,7 +118,7 @@ def mention_features(mentions: Iterable[Any]) -> list[float]:
         *(float(scheme_counts[code]) for code in SCHEME_CODES),
         float(len(set(country_codes))),
         float(len(countries)),
-        float(len({field_of(m, "value") for m in agencies})),
+        float(len({m.value for m in agencies})),
         float(len(agencies)),
         float(len(trls)),
         float(with_foreign("matching_fund")),

@@ -17,7 +17,6 @@ import joblib
 import numpy as np
 import sklearn
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -26,6 +25,7 @@ from threadpoolctl import threadpool_limits
 
 from models.artifact import ARTIFACT_FORMAT, DEFAULT_PATH, read_header
 from models.evidence_features import EvidenceFeatures, evidence_vote
+from models.fast_tfidf import FastTfidfVectorizer
 from models.features import MentionFeatures, field_of
 from models.funding_sentences import record_funding_text
 
@@ -71,7 +71,7 @@ def _text_column_name(transformer: Any, input_features: Any) -> list[str]:
     return ["text"]
 
 
-def _text_block(vectorizer: TfidfVectorizer, select: Any = record_texts) -> Pipeline:
+def _text_block(vectorizer: FastTfidfVectorizer, select: Any = record_texts) -> Pipeline:
     texts = FunctionTransformer(select, feature_names_out=_text_column_name)
     return Pipeline([("text", texts), ("tfidf", vectorizer)])
 
@@ -87,11 +87,15 @@ def block_weights(params: ModelParams) -> dict[str, float]:
     }
 
 
-def build_features(params: ModelParams) -> FeatureUnion:
-    """Word 1-2-grams, char_wb 3-5-grams, word 1-2-grams of the money sentences, scaled mention and evidence counts."""
-    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, dtype=np.float64)
-    funding = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, dtype=np.float64)
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, dtype=np.float64)
+def build_features(params: ModelParams, weights: Mapping[str, float] | None = None) -> FeatureUnion:
+    """Word 1-2-grams, char_wb 3-5-grams, word 1-2-grams of the money sentences, scaled mention and evidence counts.
+
+    `weights` overrides `block_weights(params)`; a block of weight 0 is dropped, so it costs nothing to compute.
+    """
+    weights = dict(block_weights(params) if weights is None else weights)
+    words = FastTfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, dtype=np.float64)
+    funding = FastTfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, dtype=np.float64)
+    chars = FastTfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, dtype=np.float64)
     mentions = Pipeline(
         [
             ("count", MentionFeatures()),
@@ -106,15 +110,16 @@ def build_features(params: ModelParams) -> FeatureUnion:
             ("scale", StandardScaler()),
         ]
     )
+    blocks = {
+        "words": _text_block(words),
+        "chars": _text_block(chars),
+        "funding": _text_block(funding, record_funding_text),
+        "mentions": mentions,
+        "evidence": evidence,
+    }
     return FeatureUnion(
-        [
-            ("words", _text_block(words)),
-            ("chars", _text_block(chars)),
-            ("funding", _text_block(funding, record_funding_text)),
-            ("mentions", mentions),
-            ("evidence", evidence),
-        ],
-        transformer_weights=block_weights(params),
+        [(name, block if weights[name] else "drop") for name, block in blocks.items()],
+        transformer_weights={name: w for name, w in weights.items() if w},
     )
 
 
@@ -123,7 +128,8 @@ def build_classifier(params: ModelParams, seed: int) -> LogisticRegression:
     return LogisticRegression(C=params.C, solver="lbfgs", max_iter=5000, random_state=seed)
 
 
-def build_pipeline(params: ModelParams, seed: int, calibrated: bool = True) -> Pipeline:
+def build_pipeline(params: ModelParams, seed: int, calibrated: bool = True,
+                   weights: Mapping[str, float] | None = None) -> Pipeline:
     """The full pipeline; temperature calibration keeps the argmax, so `calibrated=False` predicts the same labels."""
     classifier: Any = build_classifier(params, seed)
     if calibrated:
@@ -133,7 +139,7 @@ def build_pipeline(params: ModelParams, seed: int, calibrated: bool = True) -> P
             ensemble=False,
             cv=StratifiedKFold(CALIBRATION_FOLDS, shuffle=True, random_state=seed),
         )
-    return Pipeline([("features", build_features(params)), ("classifier", classifier)])
+    return Pipeline([("features", build_features(params, weights)), ("classifier", classifier)])
 
 
 def apply_evidence_vote(proba: np.ndarray, records: Sequence[Mapping[str, Any]], ratio: float) -> np.ndarray:

@@ -123,14 +123,15 @@ def _fold_scores(
     train_records = [records[i] for i in train_idx]
     valid_records = [records[i] for i in valid_idx]
     blocks = {}
-    for name, block in build_features(ModelParams()).transformer_list:
+    every_block = {name: 1.0 for name in block_weights(ModelParams())}
+    for name, block in build_features(ModelParams(), every_block).transformer_list:
         fitted = clone(block).fit(train_records, y[train_idx])
         blocks[name] = (sp.csr_matrix(fitted.transform(train_records)), sp.csr_matrix(fitted.transform(valid_records)))
     scores = []
     for params in grid:
         weights = block_weights(params)
-        x_train = sp.hstack([blocks[n][0] * w for n, w in weights.items()]).tocsr()
-        x_valid = sp.hstack([blocks[n][1] * w for n, w in weights.items()]).tocsr()
+        x_train = sp.hstack([blocks[n][0] * w for n, w in weights.items() if w]).tocsr()
+        x_valid = sp.hstack([blocks[n][1] * w for n, w in weights.items() if w]).tocsr()
         classifier = build_classifier(params, seed).fit(x_train, y[train_idx])
         scores.append(f1_score(y[valid_idx], classifier.predict(x_valid), labels=list(LABELS), average="macro"))
     return scores
