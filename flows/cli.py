@@ -200,7 +200,8 @@ def ingest(
                         "max_decompressed_bytes": max_decompressed_bytes, "pdf_engine": pdf_engine.value},
                 sources=source, config=str(config) if source or config.exists() else None,
                 workers=1 if dask_address is None and n_workers == 1 else max(n_workers, 2),
-                workers_note=None if dask_address else choice.note, language=language)
+                # the reason is news only to someone who asked for processes; the default (one per core) stays quiet
+                workers_note=None if dask_address or not workers else choice.note, language=language)
     except (ModelNotFoundError, ModelVersionError, ModelFormatError, StoreLockTimeout) as exc:
         bar.stop()
         console.print(f"[red]{exc}[/red]")

@@ -149,3 +149,15 @@ def test_cli_summary_says_fewer_processes_were_used(prefect_api: str, tmp_path: 
     assert result.exit_code == 0, result.output
     assert "1 process instead of 2: about 0.0 s of estimated work" in result.output
     assert runners.default_workers() >= 1
+
+
+def test_cli_default_workers_do_not_explain_a_small_run(prefect_api: str, tmp_path: Path) -> None:
+    from flows.cli import app
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "note.txt").write_bytes((DATA / "note.txt").read_bytes())
+    result = CliRunner().invoke(app, ["ingest", str(src), "--data", str(tmp_path / "d"), "-q"],
+                                env={"PREFECT_API_URL": prefect_api}, terminal_width=400)
+    assert result.exit_code == 0, result.output
+    assert "documents new" in result.output and "instead of" not in result.output
