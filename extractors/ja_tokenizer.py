@@ -53,7 +53,8 @@ class SurfaceTokenizer:
     def surfaces(self, text: str) -> list[str]:
         """SudachiPy's morpheme surfaces, in order, over the whole text."""
         tokenize = self._tokenizer.tokenize
-        return [m.surface() for piece in pieces(text) for m in tokenize(piece)]
+        # SudachiPy can return empty morphemes (after "…" at the end of a text); spaCy drops them too
+        return [s for piece in pieces(text) for m in tokenize(piece) if (s := m.surface())]
 
     def __call__(self, text: str) -> Doc:
         """The Doc spaCy's Japanese tokenizer would give, without its per-token annotations."""

@@ -19,7 +19,7 @@ def _texts() -> list[str]:
     rows = [json.loads(line) for line in FIXTURES.read_text(encoding="utf-8").splitlines() if line.strip()]
     rng = random.Random(11)
     alphabet = list("日本の研究者はJSTが支援する。 \n\t\u3000  ab.,ＴＲＬ１２３ー～") + ["  ", " \n", "TRL 4"]
-    odd = ["", " ", "\n", "  ", *("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 50))) for _ in range(400))]
+    odd = ["", " ", "\n", "  ", "…", "続きを読んで…", "…\n…", *("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 50))) for _ in range(400))]
     return [r["text"] for r in rows] + odd
 
 
