@@ -29,7 +29,7 @@ CALL = (
 # tests/data/hostile/expected.json says why for each.
 EXPECTED = hostile_outcomes()
 # Loading it without a time budget takes tens of seconds, so only the guarded path reads it.
-GUARD_ONLY = {"slow_800k_chars.pdf"}
+GUARD_ONLY = {"slow_4m_chars.pdf"}
 TIGHT = replace(LIMITS, max_seconds=1.0)
 REAL_LIMITS = Limits(max_seconds=10.0)  # real documents run longer than the fixtures' max_pages
 

@@ -16,7 +16,7 @@ from corpus.loaders import Limits, LoadError, load_bytes
 from tests.corpus.engines import pdf_engine  # noqa: F401  (runs each test once per PDF engine)
 
 HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
-SLOW = (HOSTILE / "slow_800k_chars.pdf").read_bytes()
+SLOW = (HOSTILE / "slow_4m_chars.pdf").read_bytes()
 BOMB = (HOSTILE / "decompression_bomb.pdf").read_bytes()
 NOTE = b"Each agency funds its own researchers.\n"
 

@@ -105,7 +105,7 @@ def test_agency_rows_carry_the_agency_country(tmp_path: Path) -> None:
 
 
 def test_a_document_past_its_time_budget_is_stopped_and_the_batch_goes_on(tmp_path: Path) -> None:
-    slow = Path(__file__).resolve().parents[1] / "data" / "hostile" / "slow_800k_chars.pdf"
+    slow = Path(__file__).resolve().parents[1] / "data" / "hostile" / "slow_4m_chars.pdf"
     planned = items(tmp_path, {"a.txt": TEXTS["a.txt"]})
     doc_id, size = hash_file(str(slow))
     planned.insert(0, PlannedItem("slow.pdf", str(slow), doc_id, size))

@@ -21,7 +21,7 @@ def test_rerun_retries_a_timeout_and_skips_a_corrupt_file(prefect_api: str, tmp_
 
     src = tmp_path / "in"
     src.mkdir()
-    shutil.copy(HOSTILE / "slow_800k_chars.pdf", src / "slow.pdf")
+    shutil.copy(HOSTILE / "slow_4m_chars.pdf", src / "slow.pdf")
     shutil.copy(HOSTILE / "corrupt.pdf", src / "corrupt.pdf")
     shutil.copy(SAMPLES / "india-norway-agreement-news.txt", src / "news.txt")
     data = str(tmp_path / "data")
