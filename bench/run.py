@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import feed_url, languages, overhead, pdf_engines, pdf_workers, scaling, stages  # noqa: E402
+from bench import delta_store, feed_url, languages, overhead, pdf_engines, pdf_workers, scaling, stages  # noqa: E402
 from bench import report as report_bench  # noqa: E402
 
 
@@ -25,6 +25,7 @@ def main() -> None:
     overhead.main()
     pdf_workers.main()
     report_bench.main()
+    delta_store.main()
     scaling.main()
 
 

@@ -233,7 +233,7 @@ def stage_seconds(n_docs: int, batch_size: int = 100) -> tuple[Counter, int, int
             seconds["classify"] += stats.seconds["classify"]
             t0 = time.perf_counter()
             store.commit(batch, "bench")
-            seconds["write (parquet commit)"] += time.perf_counter() - t0
+            seconds["write (Delta commits)"] += time.perf_counter() - t0
     return seconds, len(todo), pdf_pages
 
 

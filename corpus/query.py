@@ -1,6 +1,8 @@
-"""DuckDB views over the store's committed parquet files, for `fundscope query`."""
+"""DuckDB views over the store's Delta tables, for `fundscope query`."""
 
 from __future__ import annotations
+
+import re
 
 import duckdb
 
@@ -47,38 +49,58 @@ _VIEWS = {
 }
 
 
-def connect(store: Store) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with the store's tables as views."""
-    con = duckdb.connect(":memory:")
-    for table, schema in TABLES.items():
-        files = [str(p) for p in store.files(table)]
-        if files and store.remote:
-            import pyarrow.dataset as ds  # only here: local stores never pay for the import
+def tables_needed(sql: str) -> set[str]:
+    """The tables a query can read: those it names, plus documents, which every latest-version view reads."""
+    named = {m.group(1).lower() for m in _TABLE_NAME.finditer(sql)}
+    plain = {t for t in named if not t.endswith("_all")}
+    needed = {t.removesuffix("_all") for t in named}
+    return needed | ({"documents"} if plain else set())
 
-            # pyarrow reads the objects: DuckDB's own S3 support is an extension it would download
-            con.register(f"_{table}_files", ds.dataset(files, filesystem=store.filesystem, format="parquet",
-                                                       schema=schema))
-            con.execute(f"create view {table}_all as select * from _{table}_files")
-        elif files:
-            listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-            # the empty schema table first: columns in schema order, and a column that older files
-            # lack (added since they were written) reads as null instead of missing
-            con.register(f"_{table}_empty", schema.empty_table())
-            con.execute(
-                f"create view {table}_all as select * from _{table}_empty union all by name "
-                f"select * from read_parquet([{listing}], union_by_name = true)"
-            )
-        else:
-            con.register(f"_{table}_empty", schema.empty_table())
+
+_TABLE_NAME = re.compile(r"\b(" + "|".join(f"{t}(?:_all)?" for t in TABLES) + r")\b", re.IGNORECASE)
+
+
+def connect(store: Store, sql: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with the store's Delta tables as views.
+
+    Given the `sql` to run, only the tables it can read are opened (each Delta table costs a log
+    read); the others are empty views, so any query still binds.
+    """
+    con = duckdb.connect(":memory:")
+    needed = tables_needed(sql) if sql is not None else set(TABLES)
+    for table, schema in TABLES.items():
+        # the empty schema table first: columns in schema order, and a column that older rows
+        # lack (added since they were written) reads as null instead of missing
+        con.register(f"_{table}_empty", schema.empty_table())
+        if table not in needed:
             con.execute(f"create view {table}_all as select * from _{table}_empty")
-    for view, sql in _VIEWS.items():
-        con.execute(f"create view {view} as {sql}")
+        elif not store.remote:
+            # the files the Delta log lists now, read by DuckDB itself (faster than an Arrow dataset);
+            # our tables use no deletion vectors or column mapping, so the listed files are the rows
+            files = store.files(table)
+            if files:
+                listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+                con.execute(f"create view {table}_all as select * from _{table}_empty union all by name "
+                            f"select * from read_parquet([{listing}], union_by_name = true)")
+            else:
+                con.execute(f"create view {table}_all as select * from _{table}_empty")
+        else:
+            # pyarrow (through delta-rs) reads the objects: DuckDB's own S3 support is an extension it would download
+            dataset = store.dataset(table)
+            if dataset is None:
+                con.execute(f"create view {table}_all as select * from _{table}_empty")
+            else:
+                con.register(f"_{table}_files", dataset)
+                con.execute(f"create view {table}_all as select * from _{table}_empty union all by name "
+                            f"select * from _{table}_files")
+    for view, view_sql in _VIEWS.items():
+        con.execute(f"create view {view} as {view_sql}")
     return con
 
 
 def run_query(store: Store, sql: str) -> tuple[list[str], list[tuple]]:
     """Run `sql` against the views; returns column names and rows."""
-    con = connect(store)
+    con = connect(store, sql)
     try:
         cur = con.execute(sql)
         columns = [d[0] for d in cur.description] if cur.description else []

@@ -1,60 +1,58 @@
-"""The parquet store: atomic, idempotent commits of batches and DuckDB views over them.
+"""The store: one Delta Lake table per output table, appended per batch through delta-rs.
 
-Layout under the data directory::
+Layout under the data directory (or object-store prefix)::
 
-    tables/<table>/<commit_id>.parquet   one file per table per committed batch
-    commits/<commit_id>.json             the commit record; a file counts only once listed here
-    .lock                                serialises commits between processes
+    tables/<table>/_delta_log/   the table's transaction log (Delta Lake protocol)
+    tables/<table>/*.parquet     data files; only those the log lists hold rows
 
-A batch becomes visible in one step: its parquet files are written first (temporary
-name, fsync, rename), then the commit record is renamed into `commits/`. A process
-killed before that rename leaves only unlisted files, which readers ignore and the
-next commit sweeps away. Commits run under an exclusive file lock and drop rows the
-store already holds, so two runs over the same inputs at once end as one run would.
+Any Delta reader (the `deltalake` package, Polars, DuckDB through Arrow, Spark, Databricks)
+sees exactly the committed rows: a data file written by a run killed before its log entry is
+never listed, and `compact` (Delta's `vacuum`) deletes it once it is older than the retention.
 
-The data directory may instead be an object-store URL pyarrow understands (s3://bucket/prefix,
-gs://..., see `corpus.storage`). The layout and the rule "parquet first, commit record last,
-readers trust only listed files" are the same; objects are written under their final names
-(a PUT is atomic, there is no rename) and there are no temporary files. An object store has
-no lock, so two guards stand in for the file lock:
+A batch commits table by table, `documents` last. The documents row is what tells later runs
+that an input is done, so a run killed between two tables redoes that input, and the rows
+already committed for it are dropped as duplicates (each table deduplicates on its own keys:
+doc_id for extraction results, doc_id and model version for labels, source and error kind for
+errors, source and doc_id for document versions).
 
-* within a process, commits to one URL take turns on a thread lock, and the flows commit
-  from the flow process only (tasks hand their rows back instead of committing);
-* between runs, a lease object `lease.json` (run id, host, pid, time), taken when a run
-  starts, refreshed on every commit and deleted when the run ends. A commit is refused
-  with `StoreLeaseHeld` while another process's lease is younger than `LEASE_S`. This is
-  best effort, not atomic: two runs starting in the same instant can both take it, and a
-  killed run keeps others out until its lease is `LEASE_S` old.
+Concurrent writers are safe without a lock: each append is tried at the table version its
+rows were deduplicated against, with delta-rs's own retries turned off, so a commit that lost
+the race fails, the table is reloaded, rows now present are dropped and the rest tried again.
+On S3 the log entry is written with a conditional put (`conditional_put=etag`), which MinIO,
+moto and current AWS S3 honour; Google Cloud Storage and Azure have atomic puts of their own.
 """
 
 from __future__ import annotations
 
-import fcntl
-import json
-import os
-import socket
-import threading
+import random
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from corpus import failpoints
+from corpus.delta import LegacyStoreError, MigrationPending, open_table, storage_options, table_uri
 from corpus.schema import EXTRACTED, TABLES
 from corpus.storage import ObjectStore, display, is_remote, local_path
 
-ORPHAN_GRACE_S = 3600  # unlisted files younger than this may belong to a commit in progress
-LEASE_S = 600  # an object store's lease younger than this keeps other runs from committing
-LEASE = "lease.json"
+COMMIT_ORDER = ("mentions", "evidence", "flows", "facts", "classifications", "errors", "documents")
+COMMIT_ATTEMPTS = 200  # a lost race costs one reload; two writers rarely lose more than a few in a row
+RETENTION_HOURS = 168  # `compact` keeps a week of history for time travel (Delta's own default)
+SMALL_FILES = 64  # scheduled serving compacts once the tables hold more data files than this
 
-_URL_LOCKS: dict[str, threading.Lock] = {}  # one per object-store URL, shared by this process's Stores
-_URL_LOCKS_GUARD = threading.Lock()
+_INDEX_COLUMNS = {
+    "documents": ["source", "doc_id", "ingested_at", "run_id"],
+    "mentions": ["doc_id"],
+    "classifications": ["doc_id", "model_version"],
+    "errors": ["source", "doc_id", "stage", "error_type", "transient"],
+    "evidence": ["doc_id"],
+    "flows": ["doc_id"],
+    "facts": ["doc_id"],
+}
 
 
 @dataclass
@@ -84,30 +82,45 @@ class StoreIndex:
     """What the store already holds, enough to decide what a new batch adds."""
 
     latest_by_source: dict[str, str] = field(default_factory=dict)  # source -> latest doc_id
-    doc_ids: set[str] = field(default_factory=set)  # doc_ids with extraction results
+    doc_ids: set[str] = field(default_factory=set)  # doc_ids whose documents row is committed
     classified: set[tuple[str, str]] = field(default_factory=set)  # (doc_id, model_version)
     error_keys: set[tuple[str, str | None, str, str]] = field(default_factory=set)
     permanent_errors: dict[tuple[str, str], str] = field(default_factory=dict)  # (source, doc_id) -> error_type
-    seen_commits: set[str] = field(default_factory=set)
+    extracted: dict[str, set[str]] = field(default_factory=dict)  # table -> doc_ids it holds rows of
 
-    def add_commit(self, tables: dict[str, pa.Table]) -> None:
-        """Fold one commit's rows into the index, in commit order."""
-        docs = tables.get("documents")
-        if docs is not None:
-            for source, doc_id in zip(docs["source"].to_pylist(), docs["doc_id"].to_pylist()):
-                self.latest_by_source[source] = doc_id
+
+@dataclass
+class _Keys:
+    """Per-table keys read from the committed files, folded file by file in any order."""
+
+    latest: dict[str, tuple[Any, str, str]] = field(default_factory=dict)  # source -> (ingested_at, run_id, doc_id)
+    doc_ids: set[str] = field(default_factory=set)
+    doc_pairs: set[tuple[str, str]] = field(default_factory=set)
+    classified: set[tuple[str, str]] = field(default_factory=set)
+    error_keys: set[tuple[str, str | None, str, str]] = field(default_factory=set)
+    permanent: dict[tuple[str, str], str] = field(default_factory=dict)
+    doc_ids_in: set[str] = field(default_factory=set)  # an extraction table's doc_ids
+
+    def fold(self, table: str, rows: pa.Table) -> None:
+        """Add the key columns of `rows` (rows of `table`)."""
+        if table == "documents":
+            cols = [rows[c].to_pylist() for c in ("source", "doc_id", "ingested_at", "run_id")]
+            for source, doc_id, at, run_id in zip(*cols):
                 self.doc_ids.add(doc_id)
-                self.permanent_errors.pop((source, doc_id), None)
-        cls = tables.get("classifications")
-        if cls is not None:
-            self.classified.update(zip(cls["doc_id"].to_pylist(), cls["model_version"].to_pylist()))
-        errs = tables.get("errors")
-        if errs is not None:
-            cols = [errs[c].to_pylist() for c in ("source", "doc_id", "stage", "error_type", "transient")]
+                self.doc_pairs.add((source, doc_id))
+                key = (at, run_id, doc_id)
+                if source not in self.latest or key > self.latest[source]:
+                    self.latest[source] = key
+        elif table == "classifications":
+            self.classified.update(zip(rows["doc_id"].to_pylist(), rows["model_version"].to_pylist()))
+        elif table == "errors":
+            cols = [rows[c].to_pylist() for c in ("source", "doc_id", "stage", "error_type", "transient")]
             for source, doc_id, stage, etype, transient in zip(*cols):
                 self.error_keys.add((source, doc_id, stage, etype))
                 if not transient and doc_id is not None:
-                    self.permanent_errors[(source, doc_id)] = etype
+                    self.permanent[(source, doc_id)] = etype
+        else:
+            self.doc_ids_in.update(rows["doc_id"].to_pylist())
 
 
 @dataclass
@@ -119,316 +132,279 @@ class CommitResult:
 
 
 class StoreLockTimeout(RuntimeError):
-    """Another process held the store's lock for longer than we were willing to wait."""
-
-
-class StoreLeaseHeld(StoreLockTimeout):
-    """Another run holds a fresh lease on an object-store data location."""
+    """A commit kept losing the race to other writers and gave up (the store is unchanged by it)."""
 
 
 class Store:
-    """A data directory of parquet tables with atomic batch commits."""
+    """A data directory (or object-store prefix) of Delta tables with per-batch appends."""
 
-    def __init__(self, root: Path | str, lock_timeout_s: float = 600.0) -> None:
+    def __init__(self, root: Path | str, as_of: int | datetime | None = None) -> None:
         self.remote = is_remote(root)
         self.objects = ObjectStore.open(str(root)) if self.remote else None
-        self.root = local_path(root) if not self.remote else root
-        self.lock_timeout_s = lock_timeout_s
-        self._index = StoreIndex()
-        self._records: dict[str, dict[str, Any]] = {}  # object store: records are immutable, read once
+        self.root: Path | str = local_path(root) if not self.remote else str(root)
+        self.storage_options = storage_options(str(root)) if self.remote else None
+        self.as_of = as_of
+        self._as_of_time: datetime | None = None
+        self._tables: dict[str, Any] = {}  # table -> DeltaTable, kept and brought up to date
+        self._keys: dict[str, _Keys] = {t: _Keys() for t in TABLES}
+        self._seen: dict[str, tuple[int, frozenset[str]]] = {}  # table -> (version, files folded)
+        self._checked = False
 
-    # ----- paths -------------------------------------------------------------------
-    @property
-    def commits_dir(self) -> Path:
-        return self.root / "commits"
+    # ----- where things are --------------------------------------------------------
+    def table_uri(self, table: str) -> str:
+        """Where the Delta table `table` lives (a local path or an object-store URI)."""
+        return table_uri(self.root, table)
 
     def table_dir(self, table: str) -> Path:
-        return self.root / "tables" / table
+        """The local directory of `table` (local stores only)."""
+        return Path(self.root) / "tables" / table
 
     def ensure(self) -> None:
-        """Create the directory layout if it is missing (object stores need none)."""
-        if self.remote:
-            return
-        self.commits_dir.mkdir(parents=True, exist_ok=True)
-        for table in TABLES:
-            self.table_dir(table).mkdir(parents=True, exist_ok=True)
+        """Create the data directory if it is missing (tables appear with their first commit)."""
+        if not self.remote:
+            Path(self.root).mkdir(parents=True, exist_ok=True)
 
-    # ----- reading -----------------------------------------------------------------
     def exists(self) -> bool:
         """True when the data location holds anything (a directory, or objects under the prefix)."""
-        return self.objects.exists() if self.objects else self.root.is_dir()
+        return self.objects.exists() if self.objects else Path(self.root).is_dir()
 
-    def commit_records(self) -> list[dict[str, Any]]:
-        """Every committed record, oldest first (commit ids sort by time)."""
-        if self.objects:
-            return self._object_records()
-        if not self.commits_dir.is_dir():
-            return []
-        records = []
-        for path in sorted(self.commits_dir.glob("*.json")):
-            records.append(json.loads(path.read_text(encoding="utf-8")))
-        return records
+    def check_layout(self) -> None:
+        """Raise LegacyStoreError for a store in the pre-Delta layout, before anything reads or writes it."""
+        if self._checked:
+            return
+        if self.remote:
+            legacy = bool(self.objects.list("commits"))
+            pending = False
+        else:
+            legacy = (Path(self.root) / "commits").is_dir()
+            pending = (Path(self.root) / ".migrate").exists()
+        if pending:
+            raise MigrationPending(self._shown())
+        if legacy:
+            raise LegacyStoreError(self._shown())
+        self._checked = True
 
-    def _object_records(self) -> list[dict[str, Any]]:
-        for name, _ in self.objects.list("commits"):
-            if name.endswith(".json") and name not in self._records:
-                self._records[name] = json.loads(self.objects.read(f"commits/{name}"))
-        return [self._records[name] for name in sorted(self._records)]
+    def _shown(self) -> str:
+        return display(str(self.root)) if self.remote else str(self.root)
 
-    def files(self, table: str) -> list[Path] | list[str]:
-        """Committed parquet files of `table`, oldest first (object-store paths when remote)."""
-        return [self._file(r["files"][table]) for r in self.commit_records() if table in r["files"]]
+    # ----- reading -----------------------------------------------------------------
+    def delta_table(self, table: str) -> Any | None:
+        """The Delta table `table` at the newest version (or at `as_of`), None before its first commit."""
+        self.check_layout()
+        dt = self._tables.get(table)
+        if dt is None:
+            dt = open_table(self.table_uri(table), self.storage_options)
+            if dt is None:
+                return None
+            self._tables[table] = dt
+            if self.as_of is None:
+                return dt
+        elif self.as_of is None:
+            dt.update_incremental()
+            return dt
+        version = _version_at(dt, self._when())
+        if version is None:  # the table's first commit came later: it held nothing then
+            self._tables.pop(table, None)
+            return None
+        dt.load_as_version(version)
+        return dt
 
-    @property
-    def filesystem(self) -> Any:
-        """The pyarrow file system `files()` are paths in (None: the local one)."""
-        return self.objects.fs if self.objects else None
+    def as_of_time(self) -> datetime | None:
+        """The time `as_of` names (ValueError for a version the store never had); None for the newest."""
+        return None if self.as_of is None else self._when()
 
-    def _file(self, rel: str) -> Path | str:
-        return self.objects.path(rel) if self.objects else self.root / rel
+    def _when(self) -> datetime:
+        """`as_of` as a time: a version counts as the documents table's, whose commits end each batch."""
+        if self._as_of_time is None:
+            if isinstance(self.as_of, datetime):
+                self._as_of_time = self.as_of
+            else:
+                docs = open_table(self.table_uri("documents"), self.storage_options)
+                history = {h["version"]: h["timestamp"] for h in docs.history()} if docs else {}
+                if self.as_of not in history:
+                    raise ValueError(f"{self._shown()}: no store version {self.as_of} "
+                                     f"(versions 0 to {max(history) if history else -1} exist)")
+                self._as_of_time = datetime.fromtimestamp(history[self.as_of] / 1000, tz=timezone.utc)
+        return self._as_of_time
 
-    def index(self) -> StoreIndex:
-        """The index brought up to date with commits made since the last call (by any process)."""
-        for record in self.commit_records():
-            cid = record["commit_id"]
-            if cid in self._index.seen_commits:
-                continue
-            tables = {}
-            for table, rel in record["files"].items():
-                cols = _INDEX_COLUMNS[table]
-                tables[table] = pq.read_table(self._file(rel), columns=cols, filesystem=self.filesystem)
-            self._index.add_commit(tables)
-            self._index.seen_commits.add(cid)
-        return self._index
+    def version(self) -> int | None:
+        """The store's version: that of the documents table, whose commit ends each batch."""
+        dt = self.delta_table("documents")
+        return None if dt is None else dt.version()
+
+    def dataset(self, table: str) -> Any | None:
+        """A pyarrow dataset of the committed files of `table`, None before its first commit."""
+        dt = self.delta_table(table)
+        return None if dt is None else dt.to_pyarrow_dataset()
+
+    def files(self, table: str) -> list[str]:
+        """The data files the log of `table` lists now (full paths or URIs)."""
+        dt = self.delta_table(table)
+        return [] if dt is None else list(dt.file_uris())
 
     def read_table(self, table: str) -> pa.Table:
-        """All committed rows of `table` (every version), as one Arrow table.
+        """All committed rows of `table` (every version), in the schema's columns and types.
 
-        Files written before a column was added read it as null: the schema, not the file, decides.
+        Rows written before a column was added read it as null: the schema, not the file, decides.
         """
-        files = self.files(table)
-        if not files:
+        dataset = self.dataset(table)
+        if dataset is None:
             return TABLES[table].empty_table()
-        return pa.concat_tables(
-            [pq.read_table(f, schema=TABLES[table], filesystem=self.filesystem) for f in files],
-            promote_options="default",
+        return conform(dataset.to_table(), TABLES[table])
+
+    def index(self) -> StoreIndex:
+        """What the store holds now, brought up to date with commits since the last call (by any process)."""
+        for table in TABLES:
+            self._refresh(table)
+        k = self._keys
+        docs = k["documents"]
+        return StoreIndex(
+            latest_by_source={s: v[2] for s, v in docs.latest.items()},
+            doc_ids=set(docs.doc_ids),
+            classified=set(k["classifications"].classified),
+            error_keys=set(k["errors"].error_keys),
+            permanent_errors={key: e for key, e in k["errors"].permanent.items() if key not in docs.doc_pairs},
+            extracted={t: set(k[t].doc_ids_in) for t in EXTRACTED},
         )
 
+    def _refresh(self, table: str) -> None:
+        """Fold the key columns of files committed to `table` since the last look."""
+        dt = self.delta_table(table)
+        if dt is None:
+            return
+        version = dt.version()
+        if self._seen.get(table, (None,))[0] == version:
+            return
+        dataset = dt.to_pyarrow_dataset()
+        fragments = {f.path: f for f in dataset.get_fragments()}
+        _, folded = self._seen.get(table, (None, frozenset()))
+        if not folded <= fragments.keys():  # compaction rewrote files: fold this table afresh
+            self._keys[table] = _Keys()
+            folded = frozenset()
+        for path, fragment in fragments.items():
+            if path not in folded:
+                self._keys[table].fold(table, fragment.to_table(columns=_INDEX_COLUMNS[table], schema=dataset.schema))
+        self._seen[table] = (version, frozenset(fragments))
+
     # ----- writing -----------------------------------------------------------------
-    @contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the store's exclusive lock (between processes) for the block; local directories only."""
-        self.ensure()
-        fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            deadline = time.monotonic() + self.lock_timeout_s
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreLockTimeout(
-                            f"{self.root}: another fundscope process has held the store lock "
-                            f"for over {self.lock_timeout_s:.0f} s"
-                        ) from None
-                    time.sleep(0.05)
-            yield
-        finally:
-            os.close(fd)  # closing releases the flock
-
-    @contextmanager
-    def _exclusive(self, run_id: str) -> Iterator[None]:
-        """The file lock locally; this process's URL lock and the run's lease on an object store."""
-        if not self.objects:
-            with self.lock():
-                yield
-            return
-        with _url_lock(self.objects.uri):
-            self._hold_lease(run_id)
-            yield
-
-    def take_lease(self, run_id: str) -> None:
-        """Claim an object store for run `run_id` before its work starts (no-op locally)."""
-        if self.objects:
-            with _url_lock(self.objects.uri):
-                self._hold_lease(run_id)
-
-    def release_lease(self) -> None:
-        """Give up this process's lease on an object store at the end of a run (no-op locally)."""
-        if not self.objects:
-            return
-        with _url_lock(self.objects.uri):
-            if _is_ours(self._read_lease()):
-                self.objects.delete(LEASE)
-
-    def _read_lease(self) -> dict[str, Any] | None:
-        try:
-            lease = json.loads(self.objects.read(LEASE))
-        except (FileNotFoundError, ValueError):
-            return None  # an unreadable lease protects nothing: it is overwritten
-        return lease if isinstance(lease, dict) else None
-
-    def _hold_lease(self, run_id: str) -> None:
-        """Write our lease unless another process's lease is fresh; read it back to catch a race."""
-        current = self._read_lease()
-        if current is not None and not _is_ours(current):
-            age = time.time() - float(current.get("at", 0))
-            if age < LEASE_S:
-                raise StoreLeaseHeld(
-                    f"{display(self.objects.uri)}: run {current.get('run_id')} on {current.get('host')} "
-                    f"(pid {current.get('pid')}) is writing to this store (lease renewed {age:.0f} s ago). "
-                    f"An object store has no lock, so one run writes at a time; if that run was killed, "
-                    f"its lease expires {LEASE_S - age:.0f} s from now.")
-        lease = {"run_id": run_id, "host": socket.gethostname(), "pid": os.getpid(), "at": time.time()}
-        self.objects.write(LEASE, json.dumps(lease).encode("utf-8"))
-        if not _is_ours(self._read_lease()):
-            raise StoreLeaseHeld(f"{display(self.objects.uri)}: another run took the store's lease at the "
-                                 f"same moment as run {run_id}; try again")
-
     def commit(self, batch: Batch, run_id: str) -> CommitResult:
-        """Write the rows of `batch` the store does not hold yet, atomically, as one commit."""
-        with self._exclusive(run_id):
-            index = self.index()
-            rows = _new_rows(batch, index)
-            written = {t: len(r) for t, r in rows.items()}
-            if not any(written.values()):
-                return CommitResult(None, written)
-            commit_id = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
-            files: dict[str, str] = {}
-            tables: dict[str, pa.Table] = {}
-            for table, table_rows in rows.items():
-                if not table_rows:
-                    continue
-                arrow = pa.Table.from_pylist(table_rows, schema=TABLES[table])
-                rel = f"tables/{table}/{commit_id}.parquet"
-                failpoints.reach(f"store.before_{table}")
-                if self.objects:
-                    pq.write_table(arrow, self.objects.path(rel), filesystem=self.objects.fs)
+        """Append the rows of `batch` the store does not hold yet, one Delta commit per table, documents last."""
+        if self.as_of is not None:
+            raise ValueError("a store opened at an earlier version is read-only")
+        self.check_layout()
+        self.ensure()
+        commit_id = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
+        written = {t: 0 for t in TABLES}
+        for table in COMMIT_ORDER:
+            if batch.rows(table):
+                written[table] = self._append(table, batch.rows(table), run_id, commit_id)
+        return CommitResult(commit_id if any(written.values()) else None, written)
+
+    def _append(self, table: str, rows: list[dict[str, Any]], run_id: str, commit_id: str) -> int:
+        """Append the rows of `table` not yet held; on a lost race reload, deduplicate again and retry."""
+        from deltalake import CommitProperties, write_deltalake
+        from deltalake.exceptions import CommitFailedError, DeltaError
+
+        for attempt in range(COMMIT_ATTEMPTS):
+            self._refresh(table)
+            new = _new_rows(table, rows, self._keys)
+            if not new:
+                return 0
+            arrow = pa.Table.from_pylist(new, schema=TABLES[table])
+            failpoints.reach(f"store.before_{table}")
+            target = self._tables.get(table)
+            properties = CommitProperties(max_commit_retries=0, custom_metadata={
+                "fundscope.run_id": run_id, "fundscope.commit_id": commit_id})
+            try:
+                if target is None:  # the table's first commit: refused if another writer created it meanwhile
+                    write_deltalake(self.table_uri(table), arrow, mode="error",
+                                    storage_options=self.storage_options, commit_properties=properties)
                 else:
-                    _atomic_write(self.root / rel, lambda p, a=arrow: pq.write_table(a, p))
-                files[table] = rel
-                tables[table] = arrow
-            record = {
-                "commit_id": commit_id,
-                "run_id": run_id,
-                "created_at": datetime.now(timezone.utc).isoformat(),
-                "files": files,
-                "rows": {t: n for t, n in written.items() if n},
-            }
-            data = json.dumps(record, indent=1).encode("utf-8")
-            failpoints.reach("store.before_record")
-            if self.objects:
-                self.objects.write(f"commits/{commit_id}.json", data)
-            else:
-                _atomic_write(self.commits_dir / f"{commit_id}.json", lambda p: Path(p).write_bytes(data))
-                _fsync_dir(self.commits_dir)
-            failpoints.reach("store.after_record")
-            index.add_commit({t: a.select(_INDEX_COLUMNS[t]) for t, a in tables.items()})
-            index.seen_commits.add(commit_id)
-            self._sweep_orphans()
-            return CommitResult(commit_id, written)
+                    write_deltalake(target, arrow, mode="append", schema_mode="merge",
+                                    commit_properties=properties)
+            except (CommitFailedError, DeltaError) as exc:
+                if not _lost_race(exc):
+                    raise
+                time.sleep(random.uniform(0.005, 0.05) * min(attempt + 1, 10))
+                continue
+            failpoints.reach(f"store.committed_{table}")
+            return len(new)
+        raise StoreLockTimeout(f"{self._shown()}: gave up committing to {table} after {COMMIT_ATTEMPTS} "
+                               f"lost races with other writers")
 
-    def _sweep_orphans(self) -> None:
-        """Delete parquet and temporary files that no commit lists (left by killed runs)."""
-        if self.objects:
-            self._sweep_orphan_objects()
-            return
-        listed = {self.root / rel for r in self.commit_records() for rel in r["files"].values()}
-        now = time.time()
+    # ----- upkeep ------------------------------------------------------------------
+    def data_files(self) -> int:
+        """How many data files the tables' logs list now."""
+        return sum(len(self.files(t)) for t in TABLES)
+
+    def compact(self, retention_hours: int = RETENTION_HOURS) -> dict[str, dict[str, int]]:
+        """Merge small files (Delta `optimize`) and delete files unlisted for `retention_hours` (`vacuum`)."""
+        self.check_layout()
+        report: dict[str, dict[str, int]] = {}
         for table in TABLES:
-            for path in self.table_dir(table).iterdir():
-                if path in listed:
-                    continue
-                try:
-                    if now - path.stat().st_mtime > ORPHAN_GRACE_S or path.name.startswith(".tmp-"):
-                        # a temp file under our lock is never in progress: commits hold the lock
-                        path.unlink()
-                except FileNotFoundError:
-                    pass
-        for path in self.commits_dir.glob(".tmp-*"):
-            path.unlink(missing_ok=True)
-
-    def _sweep_orphan_objects(self) -> None:
-        """Delete parquet objects no commit lists once they are older than the grace period."""
-        listed = {rel for r in self.commit_records() for rel in r["files"].values()}
-        now = time.time()
-        for table in TABLES:
-            for name, mtime in self.objects.list(f"tables/{table}"):
-                rel = f"tables/{table}/{name}"
-                if rel not in listed and mtime is not None and now - mtime.timestamp() > ORPHAN_GRACE_S:
-                    self.objects.delete(rel)
+            dt = self.delta_table(table)
+            if dt is None:
+                continue
+            before = len(dt.file_uris())
+            dt.optimize.compact()
+            # full: also files no log entry ever listed (a killed writer's), once older than the retention
+            removed = dt.vacuum(retention_hours=retention_hours, dry_run=False,
+                                enforce_retention_duration=False, full=True)
+            dt.update_incremental()
+            report[table] = {"files_before": before, "files_after": len(dt.file_uris()), "deleted": len(removed)}
+        return report
 
 
-def _url_lock(uri: str) -> threading.Lock:
-    """This process's lock for commits to the object store at `uri`."""
-    with _URL_LOCKS_GUARD:
-        return _URL_LOCKS.setdefault(uri, threading.Lock())
+def _version_at(dt: Any, when: datetime) -> int | None:
+    """The newest version of `dt` committed at or before `when`, None when its first commit is later."""
+    stamp = when.timestamp() * 1000
+    versions = [h["version"] for h in dt.history() if h["timestamp"] <= stamp]
+    return max(versions) if versions else None
 
 
-def _is_ours(lease: dict[str, Any] | None) -> bool:
-    """True when `lease` was written by this process."""
-    return lease is not None and lease.get("host") == socket.gethostname() and lease.get("pid") == os.getpid()
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """`table` in `schema`'s column order and types; columns it lacks (added later) read as null."""
+    columns = []
+    for f in schema:
+        if f.name in table.column_names:
+            columns.append(table[f.name].cast(f.type))
+        else:
+            columns.append(pa.nulls(table.num_rows, f.type))
+    return pa.Table.from_arrays(columns, schema=schema.remove_metadata() if schema.metadata else schema)
 
 
-_INDEX_COLUMNS = {
-    "documents": ["source", "doc_id"],
-    "mentions": ["doc_id"],
-    "classifications": ["doc_id", "model_version"],
-    "errors": ["source", "doc_id", "stage", "error_type", "transient"],
-    "evidence": ["doc_id"],
-    "flows": ["doc_id"],
-    "facts": ["doc_id"],
-}
+def _lost_race(exc: Exception) -> bool:
+    """True when a Delta error says another writer committed first (version or table already there)."""
+    from deltalake.exceptions import CommitFailedError
+
+    text = str(exc).lower()
+    return isinstance(exc, CommitFailedError) or "already exists" in text or "version" in text and "exist" in text
 
 
-def _new_rows(batch: Batch, index: StoreIndex) -> dict[str, list[dict[str, Any]]]:
-    """The rows of `batch` that add something to what `index` says the store holds."""
-    documents = []
-    latest = dict(index.latest_by_source)
-    for row in batch.documents:
-        if latest.get(row["source"]) != row["doc_id"]:
-            documents.append(row)
-            latest[row["source"]] = row["doc_id"]
-    # extraction results belong to the bytes, so a doc_id already extracted adds none
-    extracted = {t: [r for r in batch.rows(t) if r["doc_id"] not in index.doc_ids] for t in EXTRACTED}
-    classifications = []
-    seen_cls = set(index.classified)
-    for row in batch.classifications:
-        key = (row["doc_id"], row["model_version"])
-        if key not in seen_cls:
-            classifications.append(row)
-            seen_cls.add(key)
-    errors = []
-    seen_err = set(index.error_keys)
-    for row in batch.errors:
-        key = (row["source"], row["doc_id"], row["stage"], row["error_type"])
-        if key not in seen_err:
-            errors.append(row)
-            seen_err.add(key)
-    rows = {"documents": documents, **extracted, "classifications": classifications, "errors": errors}
-    return {t: rows[t] for t in TABLES}
-
-
-def _atomic_write(path: Path, write: Any) -> None:
-    """Write through `write(tmp_path)`, fsync, and rename into place."""
-    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
-    try:
-        write(str(tmp))
-        failpoints.reach("store.temp_written")
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _new_rows(table: str, rows: list[dict[str, Any]], keys: dict[str, _Keys]) -> list[dict[str, Any]]:
+    """The rows of `table` that add something to what `keys` says the store holds."""
+    k = keys[table]
+    out = []
+    if table == "documents":
+        latest = {s: v[2] for s, v in k.latest.items()}
+        for row in rows:
+            if latest.get(row["source"]) != row["doc_id"]:
+                out.append(row)
+                latest[row["source"]] = row["doc_id"]
+    elif table == "classifications":
+        seen = set(k.classified)
+        for row in rows:
+            key = (row["doc_id"], row["model_version"])
+            if key not in seen:
+                out.append(row)
+                seen.add(key)
+    elif table == "errors":
+        seen_err = set(k.error_keys)
+        for row in rows:
+            key = (row["source"], row["doc_id"], row["stage"], row["error_type"])
+            if key not in seen_err:
+                out.append(row)
+                seen_err.add(key)
+    else:  # extraction results belong to the bytes: a doc_id already holding rows here adds none
+        out = [r for r in rows if r["doc_id"] not in k.doc_ids_in]
+    return out

@@ -29,8 +29,8 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 
-DATA_HELP = ("Data directory holding the parquet tables (created if missing), or an object-store URL "
-             "pyarrow understands, e.g. s3://bucket/prefix (see README, 'Dask').")
+DATA_HELP = ("Data directory holding the Delta tables (created if missing), or an object-store URL, "
+             "e.g. s3://bucket/prefix (see README, 'Object stores').")
 
 
 def _data_option() -> Any:
@@ -45,22 +45,50 @@ def _shown(data: str) -> str:
     return display(data) if is_remote(data) else normalize(data)
 
 
-def _open_store(data: str, must_exist: bool = False, hint: str = "") -> Any:
-    """The Store `--data` names; exits with status 2 and a message when it cannot be opened or is absent."""
+def _open_store(data: str, must_exist: bool = False, hint: str = "", as_of: Any = None) -> Any:
+    """The Store `--data` names; exits with status 2 and a message when it cannot be opened, is absent or old."""
+    from corpus.delta import LegacyStoreError
     from corpus.storage import normalize
     from corpus.store import Store
 
     shown = _shown(data)
     try:
-        store = Store(normalize(data))
-        present = store.exists() if must_exist else True
+        store = Store(normalize(data), as_of=as_of)
+        present = store.exists()
+        if present:
+            store.check_layout()
+    except LegacyStoreError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
     except (OSError, ValueError) as exc:  # pyarrow: unknown scheme, unreachable endpoint, missing bucket
         console.print(f"[red]{shown}: cannot open the data location: {exc}[/red]")
         raise typer.Exit(2)
-    if not present:
+    if must_exist and not present:
         console.print(f"[red]{shown}: no such data directory[/red]{hint}")
         raise typer.Exit(2)
+    try:
+        store.as_of_time()
+    except ValueError as exc:  # an --as-of version the store never had
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
     return store
+
+
+def _as_of(value: str | None) -> int | datetime | None:
+    """`--as-of` as a store version (an integer) or a time (ISO 8601; UTC when no zone is given)."""
+    if value is None:
+        return None
+    if value.strip().isdigit():
+        return int(value)
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError:
+        console.print(f"[red]--as-of takes a store version (0, 1, ...) or an ISO time such as "
+                      f"2026-12-07T10:00:00Z, not {value!r}[/red]")
+        raise typer.Exit(2)
+    from datetime import timezone
+
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 class Format(str, Enum):
@@ -165,10 +193,10 @@ def ingest(
         console.print(f"[red]{display(data)}: {WEB_NEEDS_LOCAL}[/red]")
         raise typer.Exit(2)
     t0 = time.perf_counter()
+    store = _open_store(data)  # an old-layout store is named here, before any work
     if not force_flow_run and not source:
         from flows.unchanged import unchanged_plan
 
-        store = _open_store(data)
         try:
             done = unchanged_plan(paths, store)
         except OSError as exc:  # an object store that does not answer
@@ -274,6 +302,7 @@ def query(
     data: str = _data_option(),
     file: Optional[Path] = typer.Option(None, "--file", help="Read the SQL from this file instead of the argument."),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table for people; csv: header line then rows; json: one array of row objects."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Read the store as it was: a store version (the documents table's Delta version; each batch ends with one) or an ISO time."),
 ) -> None:
     """Run SQL (DuckDB dialect) against the stored tables and print the result."""
     from corpus.query import run_query
@@ -287,7 +316,8 @@ def query(
         except OSError as exc:
             console.print(f"[red]{file}: cannot read: {exc.strerror or exc}[/red]")
             raise typer.Exit(2)
-    store = _open_store(data, must_exist=True, hint=f" (run `fundscope ingest PATH --data {data}` first)")
+    store = _open_store(data, must_exist=True, hint=f" (run `fundscope ingest PATH --data {data}` first)",
+                        as_of=_as_of(as_of))
     import duckdb
 
     try:
@@ -430,6 +460,41 @@ def reclassify(
         result = reclassify_flow(data_dir=normalize(data))
     modes = ", ".join(f"{k} {v}" for k, v in sorted(result["modes"].items())) or "nothing to do"
     console.print(f"model {result['model_version']}: {result['reclassified']} documents re-labelled ({modes})")
+
+
+@app.command()
+def migrate(data: str = _data_option()) -> None:
+    """Convert a store in the old layout (parquet files listed by commits/) to Delta tables, in place.
+
+    All or nothing: an interrupted conversion leaves the old store as it was, or is finished by
+    running the command again. Refused on a store that is already Delta tables.
+    """
+    from corpus.migrate import MigrationRefused, migrate as migrate_store
+    from corpus.storage import normalize
+
+    try:
+        result = migrate_store(normalize(data))
+    except MigrationRefused as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
+    rows = ", ".join(f"{t} {n}" for t, n in result.rows.items())
+    console.print(f"{_shown(data)}: converted to Delta tables ({rows} rows)")
+
+
+@app.command()
+def compact(
+    data: str = _data_option(),
+    retention_hours: int = typer.Option(168, "--retention-hours", min=0, help="Files a commit replaced are deleted once older than this; time travel (`query --as-of`) reaches back this far."),
+) -> None:
+    """Merge the tables' small files (Delta optimize) and delete files no version within the retention needs (vacuum)."""
+    store = _open_store(data, must_exist=True, hint=f" (run `fundscope ingest PATH --data {data}` first)")
+    report = store.compact(retention_hours=retention_hours)
+    table = Table(title=f"fundscope compact (history kept {retention_hours} h)")
+    for col in ("table", "files before", "files after", "files deleted"):
+        table.add_column(col)
+    for name, r in report.items():
+        table.add_row(name, str(r["files_before"]), str(r["files_after"]), str(r["deleted"]))
+    Console().print(table)
 
 
 @app.command()

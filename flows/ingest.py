@@ -125,66 +125,79 @@ PDF_COST_WEIGHT = 20.0
 def ingest(paths: list[str], data_dir: str, batch_size: int = 100,
            limits: dict[str, Any] | None = None, workers: int = 1,
            sources: list[str] | None = None, config: str | None = None,
-           workers_note: str | None = None, language: str | None = None) -> RunSummary:
-    """Ingest files, folders, URLs and named sources into the parquet store at `data_dir`.
+           workers_note: str | None = None, language: str | None = None,
+           compact_over: int | None = None) -> RunSummary:
+    """Ingest files, folders, URLs and named sources into the Delta tables at `data_dir`.
 
     `workers_note` is the caller's reason for using fewer processes than asked, kept in the summary.
     `language` (ISO 639-1) forces every new document's language instead of detecting it.
+    `compact_over`: compact the tables at the end once they hold more data files than this
+    (scheduled serving sets it; ad hoc runs leave upkeep to `fundscope compact`).
     """
     run_id = _run_id()
     named = [load_sources(config or DEFAULT_CONFIG).source(n) for n in sources or []]
     local, listing_files = split_listing_files([p for p in paths if not is_url(p)])
     urls = [p for p in paths if is_url(p)] + listing_files  # local feeds and sitemaps are expanded like URLs
     writer = Store(data_dir)
-    if writer.remote:  # an object store: no page cache for the workers, and one writing run at a time
-        if urls or any(s.kind != "path" for s in named):
-            raise RemoteDataError(f"{display(data_dir)}: {WEB_NEEDS_LOCAL}")
-        writer.take_lease(run_id)
-    try:
-        planned = plan_inputs(local, data_dir, [s for s in named if s.kind == "path"])
-        web = None
-        web_sources = [s for s in named if s.kind != "path"]
-        if urls or web_sources:
-            settings = load_sources(config).fetch if config else FetchSettings()
-            with Fetcher(settings, robots_cache=Path(data_dir) / "web" / "robots.json") as fetcher:
-                web = gather_web_inputs(urls, web_sources, data_dir, fetcher)
-            fetched = sort_planned(web.todo, Store(data_dir).index())
-            planned.todo += fetched.todo
-            planned.unchanged += fetched.unchanged
-            planned.skipped_failed += fetched.skipped_failed
-            planned.unreadable += web.failed
-        progress.start(len(planned.todo), len(planned.unchanged) + len(planned.skipped_failed))
-        summary = RunSummary(run_id=run_id, unchanged=len(planned.unchanged),
-                             skipped_failed=len(planned.skipped_failed), workers_note=workers_note)
-        if planned.todo:  # a missing or incompatible model stops the run here, before any work
-            # batches in this process need the whole model; workers load their own, so only check it
-            get_model() if workers == 1 else read_header()
-        summary.unchanged += web.not_modified if web else 0
-        summary.expanded = [e.describe() for e in web.expanded] if web else []
-        if planned.unreadable:
-            record_refused(planned.unreadable, data_dir, run_id, web.transient if web else set())
-            summary.stats.failed += len(planned.unreadable)
-        chunks = batches(planned.todo, batch_size, workers)
-        futures = {process_batch_task.submit(chunk, data_dir, run_id, limits or {}, language): len(chunk) for chunk in chunks}
-        # results in submission order: prefect's as_completed does not see Dask futures finish
-        for future in futures:
-            stats = future.result()
-            if isinstance(stats, tuple):  # rows handed back for this process to commit (object store)
-                stats = _commit(writer, stats[1], run_id, stats[0])
-            if not stats.reported_live:
-                progress.report(futures[future], stats.pages)
-            summary.stats.add(stats)
-    finally:
-        writer.release_lease()  # a failed run must not keep the store from the next one
+    if writer.remote and (urls or any(s.kind != "path" for s in named)):  # no page cache for the workers
+        raise RemoteDataError(f"{display(data_dir)}: {WEB_NEEDS_LOCAL}")
+    planned = plan_inputs(local, data_dir, [s for s in named if s.kind == "path"])
+    web = None
+    web_sources = [s for s in named if s.kind != "path"]
+    if urls or web_sources:
+        settings = load_sources(config).fetch if config else FetchSettings()
+        with Fetcher(settings, robots_cache=Path(data_dir) / "web" / "robots.json") as fetcher:
+            web = gather_web_inputs(urls, web_sources, data_dir, fetcher)
+        fetched = sort_planned(web.todo, Store(data_dir).index())
+        planned.todo += fetched.todo
+        planned.unchanged += fetched.unchanged
+        planned.skipped_failed += fetched.skipped_failed
+        planned.unreadable += web.failed
+    progress.start(len(planned.todo), len(planned.unchanged) + len(planned.skipped_failed))
+    summary = RunSummary(run_id=run_id, unchanged=len(planned.unchanged),
+                         skipped_failed=len(planned.skipped_failed), workers_note=workers_note)
+    if planned.todo:  # a missing or incompatible model stops the run here, before any work
+        # batches in this process need the whole model; workers load their own, so only check it
+        get_model() if workers == 1 else read_header()
+    summary.unchanged += web.not_modified if web else 0
+    summary.expanded = [e.describe() for e in web.expanded] if web else []
+    if planned.unreadable:
+        record_refused(planned.unreadable, data_dir, run_id, web.transient if web else set())
+        summary.stats.failed += len(planned.unreadable)
+    chunks = batches(planned.todo, batch_size, workers)
+    futures = {process_batch_task.submit(chunk, data_dir, run_id, limits or {}, language): len(chunk) for chunk in chunks}
+    # results in submission order: prefect's as_completed does not see Dask futures finish
+    for future in futures:
+        stats = future.result()
+        if isinstance(stats, tuple):  # rows handed back for this process to commit (object store)
+            stats = _commit(writer, stats[1], run_id, stats[0])
+        if not stats.reported_live:
+            progress.report(futures[future], stats.pages)
+        summary.stats.add(stats)
     if web:
         web.memory.save(Path(data_dir))  # only now: a killed run re-fetches instead of trusting a 304
     summary.finish(Store(data_dir), paths)
+    if compact_over is not None:
+        compact_if_needed(data_dir, compact_over)
     new_documents_artifact(summary.stats.overview, summary.stats.new)
     if summary.warning:
         get_run_logger().warning(summary.warning)
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(summary, data_dir),
                              description="fundscope ingest run summary")
     return summary
+
+
+@task(name="compact-store", cache_policy=NO_CACHE)
+def compact_if_needed(data_dir: str, threshold: int) -> dict[str, Any] | None:
+    """Run Delta's optimize and vacuum when the tables hold more than `threshold` data files."""
+    store = Store(data_dir)
+    files = store.data_files()
+    if files <= threshold:
+        return None
+    report = store.compact()
+    get_run_logger().info(f"compacted the store: {files} data files were more than {threshold}; "
+                          f"{sum(r['files_after'] for r in report.values())} now")
+    return report
 
 
 def _run_id() -> str:

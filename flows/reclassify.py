@@ -99,13 +99,8 @@ def reclassify(data_dir: str, batch_size: int = 500) -> dict[str, Any]:
 
     model = get_model()
     store = Store(data_dir)
-    store.take_lease(str(flow_run.id))  # object stores only: one writing run at a time
-    try:
-        docs = stale_documents(store, model.version)
-        modes: Counter = Counter()
-        # the batch tasks run in this process, so on an object store too only the flow process commits
-        for i in range(0, len(docs), batch_size):
-            modes.update(reclassify_batch_task(data_dir, docs[i:i + batch_size], str(flow_run.id)))
-    finally:
-        store.release_lease()  # a failed run must not keep the store from the next one
+    docs = stale_documents(store, model.version)
+    modes: Counter = Counter()
+    for i in range(0, len(docs), batch_size):
+        modes.update(reclassify_batch_task(data_dir, docs[i:i + batch_size], str(flow_run.id)))
     return {"model_version": model.version, "reclassified": len(docs), "modes": dict(modes), "at": str(now_utc())}

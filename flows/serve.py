@@ -1,7 +1,8 @@
 """`fundscope serve`: every source of the sources file as a Prefect deployment of `ingest`.
 
 Scheduled sources run on their cron schedule; every source can also be started by hand from
-the Prefect UI or with `prefect deployment run 'ingest/<source>'`.
+the Prefect UI or with `prefect deployment run 'ingest/<source>'`. Each run compacts the Delta
+tables once they hold more than `SMALL_FILES` data files (many small appends slow readers).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.config import SourcesFile, load_sources
+from corpus.store import SMALL_FILES
 
 
 def deployments(config: Path, data_dir: Path) -> list[Any]:
@@ -27,7 +29,7 @@ def deployments(config: Path, data_dir: Path) -> list[Any]:
         out.append(ingest.to_deployment(
             name=source.name,
             parameters={"paths": [], "data_dir": str(data_dir.resolve()), "sources": [source.name],
-                        "config": str(Path(config).resolve())},
+                        "config": str(Path(config).resolve()), "compact_over": SMALL_FILES},
             description=f"fundscope ingest of source {source.name!r} ({source.kind})",
             tags=["fundscope"],
             **extra,

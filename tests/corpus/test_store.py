@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+
+import pytest
 import os
 import time
 from datetime import datetime, timedelta, timezone
@@ -98,21 +100,20 @@ def test_mentions_view_follows_latest_version(tmp_path: Path) -> None:
     assert count(store, "mentions_all") == 1
 
 
-def test_unlisted_files_from_a_killed_commit_are_invisible_and_swept(tmp_path: Path) -> None:
+def test_a_data_file_no_log_entry_lists_is_invisible_and_vacuumed(tmp_path: Path) -> None:
+    """What a writer killed between its data file and its log entry leaves: no reader sees it."""
+    from deltalake import DeltaTable
+
     store = Store(tmp_path)
-    store.ensure()
-    orphan = store.table_dir("documents") / "00000000000000000001-dead.parquet"
-    pq.write_table(pa.Table.from_pylist([doc("x.txt", "dx")], schema=DOCUMENTS), orphan)
-    tmp = store.table_dir("mentions") / ".tmp-abc-00000000000000000001-dead.parquet"
-    tmp.write_bytes(b"PAR1 half written")
-    assert count(store, "documents_all") == 0
     store.commit(one_doc_batch(), "r1")
-    assert not tmp.exists()
-    assert orphan.exists()  # young unlisted files may belong to a commit in progress elsewhere
-    old = time.time() - 7200
-    os.utime(orphan, (old, old))
-    store.commit(one_doc_batch("b.txt", "d2"), "r2")
+    orphan = store.table_dir("documents") / "part-00000-killed-writer-c000.snappy.parquet"
+    pq.write_table(pa.Table.from_pylist([doc("x.txt", "dx")], schema=DOCUMENTS), orphan)
+    assert count(Store(tmp_path), "documents_all") == 1
+    assert DeltaTable(str(store.table_dir("documents"))).to_pyarrow_table().num_rows == 1
+    report = Store(tmp_path).compact(retention_hours=0)
     assert not orphan.exists()
+    assert report["documents"]["deleted"] >= 1
+    assert count(Store(tmp_path), "documents_all") == 1
 
 
 def test_permanent_and_transient_errors_in_the_index(tmp_path: Path) -> None:
@@ -162,19 +163,48 @@ def test_two_processes_committing_the_same_rows_end_as_one(tmp_path: Path) -> No
     assert count(store, "mentions_all") == 30
 
 
-def _commit_one(root: str) -> None:
-    Store(root).commit(one_doc_batch(), "child")
+def _commit_other(root: str, start: int, go: "mp.synchronize.Event") -> None:
+    go.wait(30)
+    store = Store(root)
+    for i in range(20):
+        store.commit(one_doc_batch(f"p{start}-{i}.txt", f"p{start}-{i}"), f"run-{start}")
 
 
-def test_a_commit_waits_for_the_lock_held_by_another_process(tmp_path: Path) -> None:
-    store = Store(tmp_path)
+def test_two_processes_committing_different_rows_lose_none(tmp_path: Path) -> None:
     ctx = mp.get_context("spawn")
-    with store.lock():
-        child = ctx.Process(target=_commit_one, args=(str(tmp_path),))
-        child.start()
-        child.join(3.0)
-        assert child.is_alive()  # blocked on our lock
-        assert store.commit_records() == []
-    child.join(30)
-    assert child.exitcode == 0
-    assert count(store, "documents_all") == 1
+    go = ctx.Event()
+    procs = [ctx.Process(target=_commit_other, args=(str(tmp_path), n, go)) for n in (1, 2)]
+    for p in procs:
+        p.start()
+    time.sleep(1.0)
+    go.set()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    assert count(Store(tmp_path), "documents_all") == 40
+    assert count(Store(tmp_path), "mentions_all") == 40
+
+
+def test_a_commit_that_lost_the_race_reloads_and_drops_what_the_winner_wrote(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import corpus.store as store_module
+
+    first = Store(tmp_path)
+    first.commit(Batch(documents=[doc("seed.txt", "d0")]), "r0")
+    first.index()  # `first` knows version 0 of every table
+    Store(tmp_path).commit(one_doc_batch(), "winner")  # another writer commits meanwhile
+    stale = {"left": 3}  # the first three looks at the tables see the old versions, as in a race
+    real_refresh = store_module.Store._refresh
+
+    def refresh(self: Store, table: str) -> None:
+        if stale["left"] > 0:
+            stale["left"] -= 1
+            return
+        real_refresh(self, table)
+
+    monkeypatch.setattr(store_module.Store, "_refresh", refresh)
+    result = first.commit(one_doc_batch(), "loser")
+    assert result.written["mentions"] == 0 and result.written["documents"] == 0
+    monkeypatch.undo()
+    assert count(Store(tmp_path), "mentions_all") == 1
+    assert count(Store(tmp_path), "documents_all") == 2

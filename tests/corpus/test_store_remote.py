@@ -1,8 +1,8 @@
-"""The store on an object store (a real S3 API from moto): commits, crash safety, the lease, URLs."""
+"""The store on an object store (a real S3 API from moto): Delta commits, crash safety, two writers, URLs."""
 
 from __future__ import annotations
 
-import json
+import multiprocessing as mp
 import os
 import subprocess
 import sys
@@ -15,10 +15,9 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 import pytest
 
-from corpus import store as store_module
 from corpus.query import run_query
 from corpus.storage import display, is_remote, local_path, normalize
-from corpus.store import LEASE_S, Batch, Store, StoreLeaseHeld
+from corpus.store import Batch, Store
 from tests.corpus.s3server import S3Server, one_doc, s3_server
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,16 +59,18 @@ def test_commit_writes_objects_in_the_store_layout_and_reads_back(s3: S3Server, 
     result = store.commit(one_doc(), "r1")
     assert result.written == {"documents": 1, "mentions": 1, "classifications": 1, "errors": 0,
                               "evidence": 0, "flows": 0, "facts": 0}
-    cid = result.commit_id
-    assert s3.keys(prefix_of(url)) == [f"commits/{cid}.json", "lease.json", f"tables/classifications/{cid}.parquet",
-                                       f"tables/documents/{cid}.parquet", f"tables/mentions/{cid}.parquet"]
+    keys = s3.keys(prefix_of(url))
+    for table in ("documents", "mentions", "classifications"):  # a Delta table each: its log and one data file
+        assert f"tables/{table}/_delta_log/00000000000000000000.json" in keys
+        assert len([k for k in keys if k.startswith(f"tables/{table}/") and k.endswith(".parquet")]) == 1
+    assert not [k for k in keys if not k.startswith("tables/")]  # no commit records, no lease
     assert list(tmp_path.iterdir()) == []  # nothing written to a local "s3:" directory
     reader = Store(url)  # another process's view
     assert rows(reader, 'select source, doc_id from documents') == [("a.txt", "d1")]
     assert rows(reader, 'select text, start, "end", value from mentions') == [("Japan", 0, 5, "JPN")]
     assert rows(reader, "select funding_mode, model_version from classifications") == [("matching_fund", "m1")]
     assert reader.read_table("documents").schema.field("ingested_at").type == pa.timestamp("us", tz="UTC")
-    assert reader.files("mentions") == [f"fundscope/{prefix_of(url)}/tables/mentions/{cid}.parquet"]
+    assert [f.rsplit("/", 2)[1] for f in reader.files("mentions")] == ["mentions"]
 
 
 def test_same_rows_twice_add_nothing(s3: S3Server) -> None:
@@ -100,71 +101,71 @@ def test_empty_remote_store_has_every_view(s3: S3Server) -> None:
         assert rows(store, f"select count(*) from {view}") == [(0,)]
 
 
-def test_commit_killed_before_its_record_is_invisible_then_swept(s3: S3Server,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_batch_killed_between_tables_is_finished_by_the_next_commit(s3: S3Server) -> None:
     url = s3.url()
     script = ("from corpus.store import Batch, Store\n"
               "from tests.corpus.s3server import one_doc\n"
               f"Store({url!r}).commit(one_doc('x.txt', 'dx'), 'killed')\n")
-    env = {**os.environ, "FUNDSCOPE_KILL_AT": "store.before_record:1", "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "FUNDSCOPE_KILL_AT": "store.before_documents:1", "PYTHONPATH": str(REPO)}
     child = subprocess.run([sys.executable, "-c", script], env=env, cwd=REPO, capture_output=True, timeout=60)
     assert child.returncode == -9, child.stderr.decode()
-    orphans = [k for k in s3.keys(prefix_of(url)) if k.startswith("tables/")]
-    assert [k.split("/")[1] for k in orphans] == ["classifications", "documents", "mentions"]
     store = Store(url)
-    assert rows(store, "select count(*) from documents_all") == [(0,)]
+    assert rows(store, "select count(*) from documents_all") == [(0,)]  # the input is not done
+    assert rows(store, "select count(*) from mentions") == [(0,)]  # nor visible in the views
     assert store.index().doc_ids == set()
-    with pytest.raises(StoreLeaseHeld):  # the killed run's lease is still fresh
-        store.commit(one_doc("a.txt", "d1"), "r1")
-    write_lease(s3, url, age_s=LEASE_S + 1, run_id="killed")  # as it will be once it expires
-
-    store.commit(one_doc("a.txt", "d1"), "r1")
-    assert set(orphans) < set(s3.keys(prefix_of(url)))  # young: could be a commit in progress
-    monkeypatch.setattr(store_module, "ORPHAN_GRACE_S", -60)
-    store.commit(one_doc("b.txt", "d2"), "r1")
-    left = s3.keys(prefix_of(url))
-    assert not set(orphans) & set(left)
-    assert len([k for k in left if k.startswith("tables/documents/")]) == 2
-    assert rows(Store(url), "select source from documents order by source") == [("a.txt",), ("b.txt",)]
+    again = store.commit(one_doc("x.txt", "dx"), "rerun")
+    assert again.written["documents"] == 1 and again.written["mentions"] == 0  # committed before the kill
+    assert rows(Store(url), "select count(*) from mentions_all") == [(1,)]
+    assert rows(Store(url), "select doc_id from documents") == [("dx",)]
 
 
-def write_lease(s3: S3Server, url: str, age_s: float, run_id: str = "other-run") -> None:
-    lease = {"run_id": run_id, "host": "worker-7.example", "pid": 4242, "at": time.time() - age_s}
-    Store(url).objects.write("lease.json", json.dumps(lease).encode())
-
-
-def test_another_runs_fresh_lease_refuses_commits_and_names_the_store(s3: S3Server) -> None:
-    url = s3.url("leased")
-    write_lease(s3, url, age_s=30)
-    with pytest.raises(StoreLeaseHeld) as refused:
-        Store(url).commit(one_doc(), "r1")
-    message = str(refused.value)
-    assert message.startswith("s3://fundscope/leased: run other-run on worker-7.example (pid 4242)")
-    assert "endpoint_override" not in message
-    assert s3.keys("leased") == ["lease.json"]
-    with pytest.raises(StoreLeaseHeld):
-        Store(url).take_lease("r1")
-    Store(url).release_lease()  # not ours: stays
-    assert json.loads(Store(url).objects.read("lease.json"))["run_id"] == "other-run"
-
-
-def test_an_expired_lease_is_taken_over_and_released_at_the_end(s3: S3Server) -> None:
-    url = s3.url()
-    write_lease(s3, url, age_s=LEASE_S + 5)
+def _commit_many(url: str, credentials: dict, tag: str, shared: bool, go: "mp.synchronize.Event") -> None:
+    os.environ.update(credentials)
+    go.wait(30)
     store = Store(url)
-    store.take_lease("r1")
-    lease = json.loads(store.objects.read("lease.json"))
-    assert (lease["run_id"], lease["pid"]) == ("r1", os.getpid())
-    store.commit(one_doc(), "r2")  # the same process again: its own lease does not block it
-    assert json.loads(store.objects.read("lease.json"))["run_id"] == "r2"
-    store.release_lease()
-    assert "lease.json" not in s3.keys(prefix_of(url))
+    for i in range(12):
+        name = f"s{i}" if shared else f"{tag}-{i}"
+        store.commit(one_doc(f"{name}.txt", name, run_id=tag), tag)
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["same-rows", "different-rows"])
+def test_two_writers_at_once_on_s3_end_as_one_run_would(s3: S3Server, shared: bool) -> None:
+    from tests.corpus.s3server import CREDENTIALS
+
+    url = s3.url()
+    ctx = mp.get_context("spawn")
+    go = ctx.Event()
+    procs = [ctx.Process(target=_commit_many, args=(url, CREDENTIALS, tag, shared, go)) for tag in ("w1", "w2")]
+    for p in procs:
+        p.start()
+    time.sleep(1.5)  # both children imported and waiting
+    go.set()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    expected = 12 if shared else 24
+    for table in ("documents_all", "mentions_all", "classifications_all"):
+        assert rows(Store(url), f"select count(*) from {table}") == [(expected,)]
+    assert rows(Store(url), "select count(distinct doc_id) from mentions_all") == [(expected,)]
+
+
+def test_compact_merges_files_and_vacuum_deletes_replaced_ones_on_s3(s3: S3Server) -> None:
+    url = s3.url()
+    store = Store(url)
+    for i in range(3):
+        store.commit(one_doc(f"c{i}.txt", f"c{i}"), "r1")
+    before = rows(Store(url), "select count(*) from mentions_all")
+    report = Store(url).compact(retention_hours=0)
+    assert report["mentions"]["files_before"] == 3 and report["mentions"]["files_after"] == 1
+    assert report["mentions"]["deleted"] == 3
+    assert rows(Store(url), "select count(*) from mentions_all") == before
+    parquet = [k for k in s3.keys(prefix_of(url)) if k.startswith("tables/mentions/") and k.endswith(".parquet")]
+    assert len(parquet) == 1
 
 
 def test_file_url_is_the_local_store(tmp_path: Path) -> None:
     store = Store(f"file://{tmp_path}")
     assert not store.remote and store.root == tmp_path
     store.commit(one_doc(), "r1")
-    assert sorted(p.name for p in (tmp_path / "tables" / "documents").iterdir()) == \
-        [f"{r['commit_id']}.parquet" for r in store.commit_records()]
+    assert (tmp_path / "tables" / "documents" / "_delta_log").is_dir()
     assert rows(Store(tmp_path), "select doc_id from documents") == [("d1",)]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyarrow.parquet as pq
+import pytest
+
+import pyarrow as pa
 
 from corpus.loaders import Limits
 from corpus.query import run_query
@@ -87,14 +89,19 @@ def test_grouped_extraction_keeps_the_order_of_the_texts(monkeypatch) -> None:
     assert got == [("ja", "a"), ("en", "b"), ("ja", "c"), ("de", "d"), ("en", "e")]
 
 
-def test_stores_written_before_the_language_column_read_it_as_null(tmp_path: Path) -> None:
+def test_stores_written_before_the_language_column_read_it_as_null(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpus.schema import TABLES
+
     batch, _ = process_batch(planned(tmp_path, {"en.txt": TEXTS["en.txt"]}), index=StoreIndex(), nlp=get_nlp(),
                              model=None, limits=Limits(), run_id="r")
+    for row in batch.documents:
+        row.pop("language", None)
+    old = pa.schema([f for f in TABLES["documents"] if f.name != "language"])
+    with monkeypatch.context() as m:  # committed as an older version would have: no language column
+        m.setitem(TABLES, "documents", old)
+        Store(tmp_path / "data").commit(batch, "r")
     store = Store(tmp_path / "data")
-    store.commit(batch, "r")
-    for f in store.files("documents"):  # rewrite as an older version would have: no language column
-        table = pq.read_table(f)
-        pq.write_table(table.drop_columns(["language"]), f)
-        assert "language" not in pq.read_schema(f).names
+    assert "language" not in store.delta_table("documents").schema().to_arrow().names
     assert store.read_table("documents").column("language").to_pylist() == [None]
     assert run_query(Store(tmp_path / "data"), "select source, language from documents")[1] == [("en.txt", None)]

@@ -50,7 +50,7 @@ def test_killed_run_then_rerun_equals_one_clean_run(prefect_api: str, tmp_path: 
     crashed = tmp_path / "crashed"
     proc = subprocess.Popen(ingest_cmd(src, crashed), env=env_for(prefect_api), cwd=REPO,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    commits = crashed / "commits"
+    commits = crashed / "tables" / "documents" / "_delta_log"  # one log entry per committed batch
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and proc.poll() is None:
         if commits.is_dir() and len(list(commits.glob("*.json"))) >= 2:

@@ -1,0 +1,101 @@
+"""`fundscope migrate`: convert a store from the old layout (parquet + commits/) to Delta tables in place.
+
+All or nothing, in two phases. The new tables are first built beside the old ones in
+`.migrate/tables/`, and a `READY` marker is renamed into place: that rename is the commit point.
+Before it, the old store is untouched and a re-run starts again. After it, the switch is a few
+renames that a re-run (or any interrupted run) finishes from wherever it stopped: old `tables/`
+and `commits/` move into `.migrate/`, the new tables move to `tables/`, `.migrate/` is deleted.
+Every row the old store listed is kept (superseded versions too, as before: the views pick the
+latest); the files it never listed are not carried over.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.schema import TABLES
+from corpus.storage import is_remote, local_path
+
+STAGING = ".migrate"
+READY = "READY"
+
+
+class MigrationRefused(ValueError):
+    """Nothing to convert: the store is already in Delta tables, or holds no store at all."""
+
+
+@dataclass
+class MigrationResult:
+    """Rows carried over per table."""
+
+    rows: dict[str, int]
+
+
+def migrate(data: str | Path) -> MigrationResult:
+    """Convert the old-layout store at `data` to Delta tables, or finish a conversion that was interrupted."""
+    if is_remote(data):
+        raise MigrationRefused(f"{data}: migrate converts local or shared directories; copy the store to one, "
+                               f"migrate it there and copy tables/ back")
+    root = local_path(data)
+    staging = root / STAGING
+    if not (staging / READY).exists():
+        if not (root / "commits").is_dir():
+            if staging.exists():
+                shutil.rmtree(staging)  # an unfinished staging of a store that no longer needs it
+            if any((root / "tables").glob("*/_delta_log")):
+                raise MigrationRefused(f"{root}: already in Delta tables; there is nothing to migrate")
+            raise MigrationRefused(f"{root}: not a fundscope store in the old layout (no commits/ directory)")
+        _stage(root, staging)
+    return _switch(root, staging)
+
+
+def _stage(root: Path, staging: Path) -> None:
+    """Build every table as a Delta table under `staging`, then mark it READY (the commit point)."""
+    from deltalake import CommitProperties, write_deltalake
+
+    from corpus.legacy_store import LegacyStore
+
+    if staging.exists():
+        shutil.rmtree(staging)  # a staging without READY was interrupted: build it again
+    staging.mkdir()
+    legacy = LegacyStore(root)
+    counts: dict[str, int] = {}
+    with legacy.lock():  # no old-layout writer commits while we copy
+        for table in TABLES:
+            rows = legacy.read_table(table)
+            counts[table] = rows.num_rows
+            if rows.num_rows:
+                write_deltalake(str(staging / "tables" / table), rows, mode="error",
+                                commit_properties=CommitProperties(custom_metadata={"fundscope.migrated": "1"}))
+        marker = staging / f".{READY}.tmp"
+        marker.write_text(json.dumps({"rows": counts}), encoding="utf-8")
+        _fsync(marker)
+        os.replace(marker, staging / READY)
+        _fsync(staging)
+
+
+def _switch(root: Path, staging: Path) -> MigrationResult:
+    """Put the staged tables in place of the old layout; each step is skipped once done."""
+    counts = json.loads((staging / READY).read_text(encoding="utf-8"))["rows"]
+    if (staging / "tables").exists():
+        if (root / "tables").exists():
+            os.replace(root / "tables", staging / "old-tables")
+        os.replace(staging / "tables", root / "tables")
+    if (root / "commits").exists():
+        os.replace(root / "commits", staging / "old-commits")
+    (root / ".lock").unlink(missing_ok=True)
+    _fsync(root)
+    shutil.rmtree(staging)
+    return MigrationResult(counts)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
