@@ -195,9 +195,21 @@ def compact_if_needed(data_dir: str, threshold: int) -> dict[str, Any] | None:
     if files <= threshold:
         return None
     report = store.compact()
-    get_run_logger().info(f"compacted the store: {files} data files were more than {threshold}; "
+    run_logger().info(f"compacted the store: {files} data files were more than {threshold}; "
                           f"{sum(r['files_after'] for r in report.values())} now")
     return report
+
+
+def run_logger() -> Any:
+    """Prefect's run logger inside a flow or task, a plain logger outside one."""
+    from prefect.exceptions import MissingContextError
+
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        import logging
+
+        return logging.getLogger("fundscope")
 
 
 def _run_id() -> str:
