@@ -26,12 +26,13 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = REPO / "corpus" / "realworld" / "manifest.jsonl"
 LABELS = ("matching_fund", "direct_fund", "neither")
-# dev: tune on it; holdout: scored once on 2026-12-07, tuned on since; holdout2: a fresh set collected after
-# that (manifest_c, manifest_d), every page of it held out, scored once at the end of the next iteration
-# tune: dev and holdout together, everything one may tune on since the first holdout was scored
-SPLITS = ("dev", "holdout", "holdout2", "tune", "all")
-TUNE = ("dev", "holdout")
-FRESH_SPLIT = "holdout2"  # its pages are all held out, so the URL rule does not apply
+# dev: tune on it; holdout: scored once on 2026-12-07, tuned on since; holdout2 (manifest_c, manifest_d)
+# and holdout3 (manifest_e, manifest_f): fresh sets, each scored once on 2026-12-07 and tuned on since;
+# holdout4 (manifest_g, manifest_h): collected after holdout3 was scored, held out, scored once at the end
+# tune: everything one may tune on now
+SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "tune", "all")
+TUNE = ("dev", "holdout", "holdout2", "holdout3")
+FRESH_SPLITS = ("holdout2", "holdout3", "holdout4")  # every page of these is held out: no URL rule
 ECE_BINS = 15
 CONFIDENT = 0.9  # "wrong with p >= 0.9" (issue 11, step 5)
 
@@ -59,7 +60,7 @@ def load_manifest(path: Path, split: str = "all") -> list[dict[str, Any]]:
         seen.add(row["id"])
         if row["label"] not in LABELS:
             raise ValueError(f"{where}: label {row['label']!r} is not one of {LABELS}")
-        if row["split"] != FRESH_SPLIT and row["split"] != split_of(row["url"]):
+        if row["split"] not in FRESH_SPLITS and row["split"] != split_of(row["url"]):
             raise ValueError(f"{where}: split {row['split']!r} contradicts the URL rule ({split_of(row['url'])!r})")
         if split == "all" or row["split"] == split or (split == "tune" and row["split"] in TUNE):
             rows.append(row)
@@ -346,7 +347,7 @@ def main(argv: list[str] | None = None, predict: Callable[[Mapping[str, str]], d
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--texts", type=Path, help="folder of saved page texts named <id>.txt")
     source.add_argument("--fetch", action="store_true", help="ingest the manifest URLs with `fundscope ingest` (internet)")
-    parser.add_argument("--split", choices=SPLITS, default="dev", help="dev and tune (dev + the first holdout) to tune on, holdout2 (score once), holdout or all")
+    parser.add_argument("--split", choices=SPLITS, default="dev", help="dev and tune (dev + the first three holdouts) to tune on, holdout4 (score once), holdout, holdout2, holdout3 or all")
     parser.add_argument("--manifest", type=Path, default=MANIFEST)
     parser.add_argument("--out", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--card", action="store_true", help="write the tables into the model card's section for this split")
