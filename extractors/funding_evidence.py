@@ -11,6 +11,10 @@ own"), a funder and a party:
 * `pooled`  a pooled budget (a real common pot) pays the partners, recipient `*`;
 * (`both`    a binational body pays "both companies": one `own`/`foreign` row per country named
             in the sentence, else per the document's first two countries.)
+* `domestic` an eligibility line of a national programme ties the applicants to the funder's own
+            country ("a company registered in the Republic of Korea"; `registration` terms) in a
+            sentence that gives no other row for it: recipient = funder country. It makes a flow
+            but no vote for a funding mode (a domestic programme is `neither`).
 
 The funder is an agency of `doc.spans["agency"]` (its country from agencies.jsonl), an EU body
 (`funder_term` records, country `EU`), or a country used as a government ("Japan funds",
@@ -60,9 +64,10 @@ from spacy.tokens import Doc, Span
 
 from extractors.base import RuleComponent, read_records
 
-KINDS = ("own", "foreign", "any", "pooled")
+KINDS = ("own", "foreign", "any", "pooled", "domestic")
 MODALITIES = ("stated", "hypothetical", "proposal")
 CONTEXT_SENTENCES = 3  # how far back a sentence without a funder looks for one
+REGISTRATION_GAP = 16  # characters between "registered in" and the country ("the Republic of ")
 TOKEN_WINDOW = 3  # words between a demonym and the party noun it qualifies ("Japanese research teams")
 CHAR_WINDOW = 12  # the same in characters, for `char_match` languages ("日本側の研究チーム")
 NOUN_STOPS = frozenset({",", ";", ":", "and", "or", "funds", "pays", "is", "are", "will", "may"})
@@ -195,7 +200,7 @@ class FundingEvidenceFinder(RuleComponent):
         self._agent_words = {t.lower() for t in terms.get("agent_word", [])}
         self._example_markers = [t.lower().split() for t in terms.get("example_marker", [])]
         self._list_joiners = {t.lower() for t in terms.get("list_joiner", [])}
-        triggers = [t for k in ("funding_cue", "passive", "each_own", "any", "pooled", "own", "both")
+        triggers = [t for k in ("funding_cue", "passive", "each_own", "any", "pooled", "own", "both", "registration")
                     for t in terms.get(k, [])]
         self._trigger = _regex(triggers, char_match=self._char)
 
@@ -252,8 +257,11 @@ class FundingEvidenceFinder(RuleComponent):
         pooled = [p for p in _spans(self._re.get("pooled"), stext, s0) if not _inside(p, each)]
         both = _spans(self._re.get("both"), stext, s0)
         own = [o for o in _spans(self._re.get("own"), stext, s0) if not _inside(o, each)]
+        registered = _spans(self._re.get("registration"), stext, s0)
+        domestic = self._domestic(registered, countries, named, stext, s0, before, context) if registered else []
         if not (cues or passive or each or any_ or pooled or both):
-            return []
+            negated = self._clause_negation(stext, s0)
+            return self._rows(domestic, text, sent, negated, self._modality(stext))
         pivot = passive[0] if passive else (cues[0] if cues else None)
         parties, governments = self._split_countries(doc, countries, pivot, bool(passive))
         funders = self._funders(named, governments)
@@ -294,7 +302,22 @@ class FundingEvidenceFinder(RuleComponent):
             if self._clause_bound and negated.clause_of(funder.start) != negated.clause_of(party.start_char):
                 continue  # "X funds A; partners from B apply to their own agencies"
             rows.append(("foreign", funder, party._.value, place))
+        paid = {recipient for _, _, recipient, _ in rows}
+        rows += [row for row in domestic if row[2] not in paid]
         return self._rows(rows, text, sent, negated, modality)
+
+    def _domestic(self, registered: list[tuple[int, int]], countries: list[Span], named: list[_Funder],
+                  stext: str, s0: int, before: list[_Funder], context: "_Context") -> list[tuple]:
+        """`domestic` rows: a country right after a registration phrase that is the funder's own."""
+        funders = [f for f in named if f.country] or [self._context_funder(stext, s0, before, context)]
+        rows = []
+        for a, b in registered:
+            follows = [c for c in countries if 0 <= c.start_char - b <= REGISTRATION_GAP]
+            for country in follows[:1]:
+                for funder in funders:
+                    if funder is not None and funder.country == country._.value:
+                        rows.append(("domestic", funder, country._.value, (a, country.end_char)))
+        return rows
 
     def _rows(self, rows: list[tuple[str, _Funder | None, str, tuple[int, int]]], text: str, sent: Span,
               negated: "_Negation", modality: str) -> list[Evidence]:

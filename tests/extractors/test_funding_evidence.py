@@ -71,3 +71,11 @@ def test_evidence_columns_match_the_store_schema():
 
     ev = Evidence("own", "JST", "JPN", "JPN", False, "stated", "t", 0, 1, "t")
     assert ["doc_id", *ev.as_dict()] == EVIDENCE.names
+
+
+def test_a_domestic_row_makes_a_flow_but_no_vote(nlp):
+    from models.evidence_features import evidence_vote
+
+    doc = nlp("KEIT opens its materials call for 2026. Lead applicant: a company registered in the Republic of Korea.")
+    assert [e.kind for e in doc._.funding_evidence] == ["domestic"]
+    assert evidence_vote(doc._.funding_evidence) is None
