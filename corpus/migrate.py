@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.schema import TABLES
-from corpus.storage import is_remote, local_path
+from corpus.storage import display, is_remote, local_path
 
 STAGING = ".migrate"
 READY = "READY"
@@ -38,7 +38,7 @@ class MigrationResult:
 def migrate(data: str | Path) -> MigrationResult:
     """Convert the old-layout store at `data` to Delta tables, or finish a conversion that was interrupted."""
     if is_remote(data):
-        raise MigrationRefused(f"{data}: migrate converts local or shared directories; copy the store to one, "
+        raise MigrationRefused(f"{display(str(data))}: migrate converts local or shared directories; copy the store to one, "
                                f"migrate it there and copy tables/ back")
     root = local_path(data)
     staging = root / STAGING

@@ -169,3 +169,19 @@ def test_file_url_is_the_local_store(tmp_path: Path) -> None:
     store.commit(one_doc(), "r1")
     assert (tmp_path / "tables" / "documents" / "_delta_log").is_dir()
     assert rows(Store(tmp_path), "select doc_id from documents") == [("d1",)]
+
+
+def test_an_old_layout_store_on_s3_is_named_and_migrate_says_how(s3: S3Server) -> None:
+    from typer.testing import CliRunner
+
+    from corpus.legacy_store import LegacyStore
+    from flows.cli import app
+
+    url = s3.url("old-layout")
+    LegacyStore(url).commit(one_doc(), "r1")
+    result = CliRunner().invoke(app, ["query", "select 1", "--data", url], terminal_width=400)
+    assert result.exit_code == 2
+    assert "run `fundscope migrate --data s3://fundscope/old-layout`" in " ".join(result.output.split())
+    refused = CliRunner().invoke(app, ["migrate", "--data", url], terminal_width=400)
+    refused_text = " ".join(refused.output.split())
+    assert refused.exit_code == 2 and "copy the store to one" in refused_text and "endpoint_override" not in refused_text
