@@ -173,8 +173,10 @@ class Store:
         if self._checked:
             return
         if self.remote:
+            from corpus.migrate import READY_OBJECT
+
             legacy = bool(self.objects.list("commits"))
-            pending = False
+            pending = READY_OBJECT in {name for name, _ in self.objects.list("")}
         else:
             legacy = (Path(self.root) / "commits").is_dir()
             pending = (Path(self.root) / ".migrate").exists()

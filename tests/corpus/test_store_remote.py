@@ -171,17 +171,52 @@ def test_file_url_is_the_local_store(tmp_path: Path) -> None:
     assert rows(Store(tmp_path), "select doc_id from documents") == [("d1",)]
 
 
-def test_an_old_layout_store_on_s3_is_named_and_migrate_says_how(s3: S3Server) -> None:
+def test_an_old_layout_store_on_s3_is_named_then_migrated_in_place(s3: S3Server) -> None:
     from typer.testing import CliRunner
 
     from corpus.legacy_store import LegacyStore
+    from corpus.schema import TABLES
     from flows.cli import app
 
     url = s3.url("old-layout")
     LegacyStore(url).commit(one_doc(), "r1")
+    LegacyStore(url).commit(one_doc("b.txt", "d2"), "r2")
+    before = {t: sorted(map(repr, LegacyStore(url).read_table(t).to_pylist())) for t in TABLES}
     result = CliRunner().invoke(app, ["query", "select 1", "--data", url], terminal_width=400)
     assert result.exit_code == 2
     assert "run `fundscope migrate --data s3://fundscope/old-layout`" in " ".join(result.output.split())
-    refused = CliRunner().invoke(app, ["migrate", "--data", url], terminal_width=400)
-    refused_text = " ".join(refused.output.split())
-    assert refused.exit_code == 2 and "copy the store to one" in refused_text and "endpoint_override" not in refused_text
+    migrated = CliRunner().invoke(app, ["migrate", "--data", url], terminal_width=400)
+    assert migrated.exit_code == 0, migrated.output
+    assert {t: sorted(map(repr, Store(url).read_table(t).to_pylist())) for t in TABLES} == before
+    keys = s3.keys("old-layout")
+    assert all(k.startswith("tables/") and ("/_delta_log/" in k or "/part-" in k) for k in keys), keys
+    again = CliRunner().invoke(app, ["migrate", "--data", url], terminal_width=400)
+    text = " ".join(again.output.split())
+    assert again.exit_code == 2 and "already in Delta tables" in text and "endpoint_override" not in text
+
+
+def test_an_s3_migration_killed_after_its_marker_is_finished_by_a_rerun(s3: S3Server,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpus.delta import LegacyStoreError
+    from corpus.legacy_store import LegacyStore
+    from corpus.migrate import migrate
+    from corpus.storage import ObjectStore
+
+    url = s3.url("half-migrated")
+    LegacyStore(url).commit(one_doc(), "r1")
+    real_delete = ObjectStore.delete
+
+    def delete(self: ObjectStore, rel: str) -> None:
+        if rel.startswith("commits/"):
+            raise KeyboardInterrupt  # killed while the old commit records are being deleted
+        real_delete(self, rel)
+
+    monkeypatch.setattr(ObjectStore, "delete", delete)
+    with pytest.raises(KeyboardInterrupt):
+        migrate(url)
+    monkeypatch.undo()
+    with pytest.raises(LegacyStoreError, match="interrupted"):
+        Store(url).index()
+    migrate(url)
+    assert rows(Store(url), "select doc_id from documents") == [("d1",)]
+    assert "migrate-ready.json" not in s3.keys("half-migrated")
