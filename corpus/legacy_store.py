@@ -28,8 +28,8 @@ import pyarrow.parquet as pq
 
 from corpus import failpoints
 from corpus.schema import EXTRACTED, TABLES
-from corpus.store import Batch, CommitResult, StoreLockTimeout
-from corpus.storage import ObjectStore, is_remote, local_path
+from corpus.store import _INDEX_COLUMNS, Batch, CommitResult, StoreLockTimeout
+from corpus.storage import ObjectStore, fsync_path, is_remote, local_path
 
 ORPHAN_GRACE_S = 3600  # unlisted files younger than this may belong to a commit in progress
 
@@ -212,7 +212,7 @@ class LegacyStore:
                 self.objects.write(f"commits/{commit_id}.json", data)
             else:
                 _atomic_write(self.commits_dir / f"{commit_id}.json", lambda p: Path(p).write_bytes(data))
-                _fsync_dir(self.commits_dir)
+                fsync_path(self.commits_dir)
             failpoints.reach("store.after_record")
             index.add_commit({t: a.select(_INDEX_COLUMNS[t]) for t, a in tables.items()})
             index.seen_commits.add(commit_id)
@@ -248,17 +248,6 @@ class LegacyStore:
                 rel = f"tables/{table}/{name}"
                 if rel not in listed and mtime is not None and now - mtime.timestamp() > ORPHAN_GRACE_S:
                     self.objects.delete(rel)
-
-
-_INDEX_COLUMNS = {
-    "documents": ["source", "doc_id"],
-    "mentions": ["doc_id"],
-    "classifications": ["doc_id", "model_version"],
-    "errors": ["source", "doc_id", "stage", "error_type", "transient"],
-    "evidence": ["doc_id"],
-    "flows": ["doc_id"],
-    "facts": ["doc_id"],
-}
 
 
 def _new_rows(batch: Batch, index: StoreIndex) -> dict[str, list[dict[str, Any]]]:
@@ -303,11 +292,3 @@ def _atomic_write(path: Path, write: Any) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

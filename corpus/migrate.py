@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.schema import TABLES
-from corpus.storage import display, is_remote, local_path
+from corpus.storage import display, fsync_path, is_remote, local_path
 
 STAGING = ".migrate"
 READY = "READY"
@@ -73,9 +73,9 @@ def _stage(root: Path, staging: Path) -> None:
                                 commit_properties=CommitProperties(custom_metadata={"fundscope.migrated": "1"}))
         marker = staging / f".{READY}.tmp"
         marker.write_text(json.dumps({"rows": counts}), encoding="utf-8")
-        _fsync(marker)
+        fsync_path(marker)
         os.replace(marker, staging / READY)
-        _fsync(staging)
+        fsync_path(staging)
 
 
 def _switch(root: Path, staging: Path) -> MigrationResult:
@@ -88,7 +88,7 @@ def _switch(root: Path, staging: Path) -> MigrationResult:
     if (root / "commits").exists():
         os.replace(root / "commits", staging / "old-commits")
     (root / ".lock").unlink(missing_ok=True)
-    _fsync(root)
+    fsync_path(root)
     shutil.rmtree(staging)
     return MigrationResult(counts)
 
@@ -138,11 +138,3 @@ def _migrate_objects(uri: str) -> MigrationResult:
                 objects.delete(f"tables/{table}/{name}")
     objects.delete(READY_OBJECT)
     return MigrationResult(counts)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -7,6 +7,7 @@ have no rename, so `ObjectStore.write` puts the final name directly: a PUT is at
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -94,3 +95,12 @@ class ObjectStore:
     def exists(self) -> bool:
         """True when anything is stored under the prefix."""
         return bool(self.fs.get_file_info(pafs.FileSelector(self.base, allow_not_found=True)))
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file's or a directory's entry to disk, so a rename before it survives a power cut."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

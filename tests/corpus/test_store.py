@@ -140,6 +140,20 @@ def test_empty_store_has_every_view(tmp_path: Path) -> None:
         assert count(store, view) == 0
 
 
+def run_together(target, argsets: list[tuple], settle_s: float = 1.0, join_s: float = 120.0) -> None:
+    """Start one spawned process per argument tuple, release them at once (`target(*args, go)`), expect exit 0."""
+    ctx = mp.get_context("spawn")
+    go = ctx.Event()
+    procs = [ctx.Process(target=target, args=(*args, go)) for args in argsets]
+    for p in procs:
+        p.start()
+    time.sleep(settle_s)  # every child imported and waiting
+    go.set()
+    for p in procs:
+        p.join(join_s)
+        assert p.exitcode == 0
+
+
 def _commit_many(root: str, start: int, go: "mp.synchronize.Event") -> None:
     go.wait(30)
     store = Store(root)
@@ -148,16 +162,7 @@ def _commit_many(root: str, start: int, go: "mp.synchronize.Event") -> None:
 
 
 def test_two_processes_committing_the_same_rows_end_as_one(tmp_path: Path) -> None:
-    ctx = mp.get_context("spawn")
-    go = ctx.Event()
-    procs = [ctx.Process(target=_commit_many, args=(str(tmp_path), n, go)) for n in (1, 2)]
-    for p in procs:
-        p.start()
-    time.sleep(1.0)  # both children imported and waiting
-    go.set()
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
+    run_together(_commit_many, [(str(tmp_path), n) for n in (1, 2)])
     store = Store(tmp_path)
     assert count(store, "documents_all") == 30
     assert count(store, "mentions_all") == 30
@@ -171,16 +176,7 @@ def _commit_other(root: str, start: int, go: "mp.synchronize.Event") -> None:
 
 
 def test_two_processes_committing_different_rows_lose_none(tmp_path: Path) -> None:
-    ctx = mp.get_context("spawn")
-    go = ctx.Event()
-    procs = [ctx.Process(target=_commit_other, args=(str(tmp_path), n, go)) for n in (1, 2)]
-    for p in procs:
-        p.start()
-    time.sleep(1.0)
-    go.set()
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
+    run_together(_commit_other, [(str(tmp_path), n) for n in (1, 2)])
     assert count(Store(tmp_path), "documents_all") == 40
     assert count(Store(tmp_path), "mentions_all") == 40
 

@@ -6,7 +6,6 @@ import multiprocessing as mp
 import os
 import subprocess
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
@@ -19,6 +18,7 @@ from corpus.query import run_query
 from corpus.storage import display, is_remote, local_path, normalize
 from corpus.store import Batch, Store
 from tests.corpus.s3server import S3Server, one_doc, s3_server
+from tests.corpus.test_store import run_together
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -133,16 +133,7 @@ def test_two_writers_at_once_on_s3_end_as_one_run_would(s3: S3Server, shared: bo
     from tests.corpus.s3server import CREDENTIALS
 
     url = s3.url()
-    ctx = mp.get_context("spawn")
-    go = ctx.Event()
-    procs = [ctx.Process(target=_commit_many, args=(url, CREDENTIALS, tag, shared, go)) for tag in ("w1", "w2")]
-    for p in procs:
-        p.start()
-    time.sleep(1.5)  # both children imported and waiting
-    go.set()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
+    run_together(_commit_many, [(url, CREDENTIALS, tag, shared) for tag in ("w1", "w2")], settle_s=1.5)
     expected = 12 if shared else 24
     for table in ("documents_all", "mentions_all", "classifications_all"):
         assert rows(Store(url), f"select count(*) from {table}") == [(expected,)]
