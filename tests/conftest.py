@@ -23,6 +23,15 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ["FUNDSCOPE_AUTO_SERVER"] = "0"
 
 
+# Tests that take minutes run first, so that `pytest -n 2` does not leave one of them for the end.
+SLOW_FIRST = ("tests/models/test_training_reproduces_card.py",)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Move the slowest tests to the front of the run; their relative order is kept."""
+    items.sort(key=lambda item: not item.nodeid.startswith(SLOW_FIRST))
+
+
 @pytest.fixture(scope="session")
 def prefect_api() -> Iterator[str]:
     """A Prefect test harness for the whole session (heartbeats off); yields its API URL.
