@@ -14,7 +14,7 @@ from extractors.base import DATA_DIR, RuleComponent, longest_first, read_records
 from extractors.languages import UNSPACED, language_file, pycountry_translations, trie_regex_source
 
 # English records a text in another language still uses: which ISO entries are left out, menu separators
-SHARED_KINDS = frozenset({"exclude", "menu_separator"})
+SHARED_KINDS = frozenset({"exclude", "menu_separator", "language_item"})
 
 
 KANA = "ァ-ヺー"  # katakana and the long-vowel mark, not the middle dot
@@ -69,13 +69,16 @@ class CountryFinder(RuleComponent):
     `"language": true` demonyms dropped before "language"/"version", and `kind`
     "honorific" / "exclude" (ISO3 codes of dependent territories left out of
     pycountry's list) / "menu_separator" (3+ countries joined only by these, as in a
-    site's country menu, are boilerplate and dropped). Names match case-sensitively
-    (as written or ALL CAPS); blockers match on lower case.
+    site's country menu, are boilerplate and dropped) / "language_item" (a country in a
+    menu line that also lists one of these, "Nederlands | English | Français", is a
+    language switcher and dropped). Names match case-sensitively (as written or ALL
+    CAPS); blockers match on lower case.
 
     With `language` other than "en", the records are extractors/data/<language>/
     countries_aliases.jsonl (or `patterns_path`) plus pycountry's names in that language
-    and the English file's `exclude` and `menu_separator` records. Such a file may add
-    `"endings"` to a record, or `kind` "endings" records (`form`, `terms`) for every
+    and the English file's `exclude`, `menu_separator` and `language_item` records. Such a
+    file may add `"endings"` to a record (appended to its `"stem"` when given, Spanish
+    "chilen" + "as"), or `kind` "endings" records (`form`, `terms`) for every
     record of a form ("name" when none: German "Japans"), and lower-case adjectives
     also match capitalised. In an unspaced script (ja, ko) names and blockers match on
     the characters of the text, widened to whole tokens; a `person_name` record is
@@ -129,6 +132,7 @@ class CountryFinder(RuleComponent):
         self._states = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._info: dict[int, dict] = {}
         self._separators = {r["pattern"] for r in self._records if r.get("kind") == "menu_separator"}
+        self._language_items = {r["pattern"] for r in self._records if r.get("kind") == "language_item"}
         self._honorifics = {r["pattern"].lower() for r in self._records if r.get("kind") == "honorific"}
         self._state_nouns = {r["pattern"] for r in self._records if r.get("kind") == "state_noun"}
         self._person_markers = tuple(r["pattern"] for r in self._records if r.get("kind") == "person_marker")
@@ -164,7 +168,8 @@ class CountryFinder(RuleComponent):
     def _variants(record: dict, endings: dict[str, list[str]]) -> set[str]:
         """Written forms of a record in a language other than English: endings, ALL CAPS, capitalised."""
         text = record["pattern"]
-        forms = [text] + [text + e for e in record.get("endings", endings.get(record.get("form", "name"), []))]
+        stem = record.get("stem", text)  # Spanish "chilen" + "as", Dutch "Canade" + "se": endings that replace the last letters
+        forms = [text] + [stem + e for e in record.get("endings", endings.get(record.get("form", "name"), []))]
         variants = set()
         for form in forms:
             variants.update({form, form.upper(), form[:1].upper() + form[1:]})
@@ -221,7 +226,22 @@ class CountryFinder(RuleComponent):
                 runs[-1].append(span)
             else:
                 runs.append([span])
-        return [span for run in runs if len(run) < 3 for span in run]
+        return [span for run in runs if len(run) < 3 for span in run if not self._in_language_switcher(text, span)]
+
+    def _in_language_switcher(self, text: str, span: Span) -> bool:
+        """True when the span is one item of a menu line that also lists a language ("Nederlands | English | Français")."""
+        if not self._language_items:
+            return False
+        start = text.rfind("\n", 0, span.start_char) + 1
+        end = text.find("\n", span.end_char)
+        line = text[start:end if end >= 0 else len(text)]
+        if not any(sep in line for sep in self._separators):
+            return False
+        items = [line]
+        for sep in self._separators:
+            items = [piece.strip() for item in items for piece in item.split(sep)]
+        mention = text[span.start_char:span.end_char]
+        return mention in items and any(item in self._language_items for item in items if item != mention)
 
     def _is_separator(self, gap: str) -> bool:
         core = gap.strip()

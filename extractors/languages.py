@@ -15,7 +15,7 @@ from typing import Callable
 import pycountry
 import spacy
 from spacy.language import Language
-from spacy.util import compile_suffix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from extractors.base import DATA_DIR, read_records
 
@@ -109,6 +109,20 @@ def _korean_particles(nlp: Language) -> None:
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
+# spaCy's Dutch, Spanish and German tokenizers keep "Nederland–Vietnam" and "España-Japón" as one token,
+# which hides both names; French and English already split them. German keeps its hyphen compounds
+# ("deutsch-japanisch"), so only dashes split there.
+_DASH_INFIX = {"nl": r"(?<=[^\W\d_])(?:[–—]|-(?=[A-ZÀ-Þ]))(?=[^\W\d_])",
+               "es": r"(?<=[^\W\d_])(?:[–—]|-(?=[A-ZÀ-Þ]))(?=[^\W\d_])",
+               "de": r"(?<=[^\W\d_])[–—](?=[^\W\d_])"}
+
+
+def _split_dashes(nlp: Language, language: str) -> None:
+    """Split pair names joined by a dash ("Nederland–Vietnam") so each name is a token of its own."""
+    infixes = list(nlp.Defaults.infixes or []) + [_DASH_INFIX[language]]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
 def blank(language: str) -> Language:
     """spaCy's own blank pipeline for `language`, with a tokenizer that installs from PyPI alone."""
     if language == "ko":
@@ -122,7 +136,10 @@ def blank(language: str) -> Language:
         import extractors.ja_tokenizer  # noqa: F401  (registers the tokenizer)
 
         return spacy.blank("ja", config={"nlp": {"tokenizer": {"@tokenizers": "fundscope.JapaneseSurfaceTokenizer.v1"}}})
-    return spacy.blank(language)
+    nlp = spacy.blank(language)
+    if language in _DASH_INFIX:
+        _split_dashes(nlp, language)
+    return nlp
 
 
 def build_nlp_for(language: str) -> Language:
