@@ -29,8 +29,10 @@ browser:
 	  (apt-get update >/dev/null 2>&1 && apt-get install -y chromium >/dev/null 2>&1)) || \
 	  echo "chromium not installed: $(NO_BROWSER)"
 
+# two test processes: many tests wait on subprocesses and servers, and the two cores stay busy
+TEST_WORKERS ?= 2
 test: $(STAMP) browser
-	FUNDSCOPE_NO_BROWSER="$$(command -v chromium >/dev/null 2>&1 || echo '$(NO_BROWSER)')" $(BIN)/python -m pytest -q
+	FUNDSCOPE_NO_BROWSER="$$(command -v chromium >/dev/null 2>&1 || echo '$(NO_BROWSER)')" $(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
@@ -42,9 +44,11 @@ eval: $(STAMP)
 	$(BIN)/python -m flows.evaluate
 	$(BIN)/python -m flows.evaluate_multilingual
 
-# the multilingual test split alone, per language (OUT=FILE.json also writes the figures)
+# the multilingual test split alone, per language (OUT=FILE.json also writes the figures;
+# ML_DIR=corpus/labelled/dev_multilingual scores the development split instead)
+ML_DIR ?=
 eval-ml: $(STAMP)
-	$(BIN)/python -m flows.evaluate_multilingual $(if $(OUT),--out $(OUT))
+	$(BIN)/python -m flows.evaluate_multilingual $(if $(ML_DIR),--dir $(ML_DIR)) $(if $(OUT),--out $(OUT))
 
 # real public pages: TEXTS=DIR scores saved <id>.txt excerpts, without it the URLs are ingested (internet)
 TEXTS ?=

@@ -28,11 +28,12 @@ MANIFEST = REPO / "corpus" / "realworld" / "manifest.jsonl"
 LABELS = ("matching_fund", "direct_fund", "neither")
 # dev: tune on it; holdout: scored once on 2026-12-07, tuned on since; holdout2 (manifest_c, manifest_d)
 # and holdout3 (manifest_e, manifest_f): fresh sets, each scored once on 2026-12-07 and tuned on since;
-# holdout4 (manifest_g, manifest_h): collected after holdout3 was scored, held out, scored once at the end
+# holdout4 (manifest_g, manifest_h): collected after holdout3 was scored, scored once, tuned on since;
+# holdout5 (manifest_i, manifest_j): collected after holdout4 was scored, held out, scored once at the end
 # tune: everything one may tune on now
-SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "tune", "all")
-TUNE = ("dev", "holdout", "holdout2", "holdout3")
-FRESH_SPLITS = ("holdout2", "holdout3", "holdout4")  # every page of these is held out: no URL rule
+SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "tune", "all")
+TUNE = ("dev", "holdout", "holdout2", "holdout3", "holdout4")
+FRESH_SPLITS = ("holdout2", "holdout3", "holdout4", "holdout5")  # every page of these is held out: no URL rule
 ECE_BINS = 15
 CONFIDENT = 0.9  # "wrong with p >= 0.9" (issue 11, step 5)
 
@@ -347,7 +348,7 @@ def main(argv: list[str] | None = None, predict: Callable[[Mapping[str, str]], d
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--texts", type=Path, help="folder of saved page texts named <id>.txt")
     source.add_argument("--fetch", action="store_true", help="ingest the manifest URLs with `fundscope ingest` (internet)")
-    parser.add_argument("--split", choices=SPLITS, default="dev", help="dev and tune (dev + the first three holdouts) to tune on, holdout4 (score once), holdout, holdout2, holdout3 or all")
+    parser.add_argument("--split", choices=SPLITS, default="dev", help="dev and tune (dev + the first four holdouts) to tune on, holdout5 (score once), one earlier holdout, or all")
     parser.add_argument("--manifest", type=Path, default=MANIFEST)
     parser.add_argument("--out", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--card", action="store_true", help="write the tables into the model card's section for this split")

@@ -48,12 +48,12 @@ def test_load_manifest_filters_by_split():
 
 def test_a_fresh_holdout_row_is_exempt_from_the_url_rule_and_kept_out_of_tune(tmp_path):
     row = json.loads(MANIFEST.read_text(encoding="utf-8").splitlines()[0])
-    fresh = {**row, "id": "fx-9", "split": "holdout4"}  # fund/1 is dev by the URL rule
-    seen = {**row, "id": "fx-8", "split": "holdout3"}  # scored once, tuned on since
+    fresh = {**row, "id": "fx-9", "split": "holdout5"}  # fund/1 is dev by the URL rule
+    seen = {**row, "id": "fx-8", "split": "holdout4"}  # scored once, tuned on since
     path = tmp_path / "manifest.jsonl"
     path.write_text(MANIFEST.read_text(encoding="utf-8") + json.dumps(fresh) + "\n" + json.dumps(seen) + "\n",
                     encoding="utf-8")
-    assert [r["id"] for r in load_manifest(path, "holdout4")] == ["fx-9"]
+    assert [r["id"] for r in load_manifest(path, "holdout5")] == ["fx-9"]
     assert "fx-9" not in [r["id"] for r in load_manifest(path, "tune")]
     assert "fx-8" in [r["id"] for r in load_manifest(path, "tune")]
 
