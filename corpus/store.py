@@ -237,7 +237,23 @@ class Store:
     def dataset(self, table: str) -> Any | None:
         """A pyarrow dataset of the committed files of `table`, None before its first commit."""
         dt = self.delta_table(table)
-        return None if dt is None else dt.to_pyarrow_dataset()
+        return None if dt is None else self._dataset_of(dt)
+
+    def _dataset_of(self, dt: Any) -> Any:
+        """The pyarrow dataset of a Delta table's current files.
+
+        Locally the files are read through pyarrow's own file system: Delta's dataset reads them
+        through a file system written in Python, which Arrow's reader threads call back into, and a
+        process leaving while one of those threads was still alive aborted now and then
+        ("terminate called without an active exception").
+        """
+        dataset = dt.to_pyarrow_dataset()
+        if self.remote:
+            return dataset
+        import pyarrow.dataset as pads
+
+        paths = [str(local_path(uri)) for uri in dt.file_uris()]
+        return pads.dataset(paths, schema=dataset.schema, format="parquet")
 
     def files(self, table: str) -> list[str]:
         """The data files the log of `table` lists now (full paths or URIs)."""
@@ -277,7 +293,7 @@ class Store:
         version = dt.version()
         if self._seen.get(table, (None,))[0] == version:
             return
-        dataset = dt.to_pyarrow_dataset()
+        dataset = self._dataset_of(dt)
         fragments = {f.path: f for f in dataset.get_fragments()}
         _, folded = self._seen.get(table, (None, frozenset()))
         if not folded <= fragments.keys():  # compaction rewrote files: fold this table afresh
