@@ -55,4 +55,4 @@ TEXTS ?=
 SPLIT ?= dev
 OUT ?=
 eval-real: $(STAMP)
-	$(BIN)/python -m flows.evaluate_real $(if $(TEXTS),--texts $(TEXTS),--fetch) --split $(SPLIT) $(if $(OUT),--out $(OUT))
+	$(BIN)/python -m flows.evaluate_real $(if $(TEXTS),--texts $(TEXTS),--fetch) --split $(SPLIT) $(if $(FACTS_GROUP),--facts-group $(FACTS_GROUP)) $(if $(OUT),--out $(OUT))

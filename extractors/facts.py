@@ -30,6 +30,7 @@ NUM = r"\d{1,3}(?:(?:,|\.|\u00a0|\u202f| )\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 RANGE = r"\s*(?:-|–|—|‐|~|～|〜|to|bis|à|a)\s*"
 # how far around a value its cue, reject and `per` words are looked for (characters)
 CUE_BEFORE, CUE_AFTER, PER_AFTER, REJECT_AROUND = 90, 25, 45, 45
+HEAD_CHARS = 400  # a period alone on a line this near the top is the call's open period
 
 
 @dataclass
@@ -109,6 +110,9 @@ class FactFinder(RuleComponent):
             self._cues.setdefault(r["lang"], []).append((r["fact"], re.compile(r["regex"], re.I)))
         self._rejects = {(r["fact"], r["lang"]): re.compile(r["regex"], re.I) for r in by("reject")}
         self._duration_cues = {r["lang"]: re.compile(r["regex"], re.I) for r in by("duration_cue")}
+        self._period_cues = {r["lang"]: re.compile(r["regex"], re.I) for r in by("period_cue")}
+        self._dollar_countries = {k: v for r in by("dollar_country") for k, v in r["countries"].items()}
+        self._iso_codes = set(list_currencies())
         # words right before a duration that make it one ("for 3 years"); weak ones ("over 3 years")
         # count only after an amount or a funding word earlier in the sentence
         self._duration_leads: dict[tuple[str, str], re.Pattern] = {
@@ -126,7 +130,7 @@ class FactFinder(RuleComponent):
         cur = _alternation([re.escape(s) for s in self._symbols] + [rf"\b{c}\b" for c in codes]
                            + [rf"\b(?:{r['regex']})\b" for r in by("currency_word")])
         mult = _alternation([r["regex"] for r in by("multiplier")])
-        amount = rf"(?:{NUM})(?:\s?(?:{mult})(?![A-Za-z]))?"
+        amount = rf"(?:{NUM})(?:\s?(?i:{mult})(?![A-Za-z]))?"
         self._money = re.compile(
             rf"(?P<c1>{cur})\s?(?P<a1>{amount})(?:{RANGE}(?:{cur})?\s?(?P<b1>{amount}))?"
             rf"|(?P<a2>{amount})(?:{RANGE}(?P<b2>{amount}))?\s?(?P<c2>{cur})",
@@ -134,7 +138,7 @@ class FactFinder(RuleComponent):
         words = _alternation(re.escape(w) for w in self._number_words)
         unit = _alternation(r["regex"] for r in by("duration_unit"))
         value = rf"(?:\d{{1,3}}(?:[.,]5)?|{words})"
-        self._duration = re.compile(rf"(?<![\d.,])(?P<a>{value})(?:{RANGE}|\s+or\s+)?(?:(?P<b>{value}))?[\s-]?(?P<u>{unit})(?![A-Za-zäöüéè])", re.I)
+        self._duration = re.compile(rf"(?<![\d.,])(?P<a>{value})(?:(?:{RANGE}|\s+or\s+)(?P<b>{value}))?[\s-]?(?P<u>{unit})(?![A-Za-zäöüéè])", re.I)
         months = {}
         for lang in MONTH_LANGS:
             for width in ("wide", "abbreviated"):
@@ -143,7 +147,11 @@ class FactFinder(RuleComponent):
         month = _alternation(re.escape(m) for m in months) + r"|sept"
         era = _alternation(re.escape(e) for e in self._eras)
         self._date_rules = [
-            ("named", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?(?P<m>{month})\.?,?\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)\b", re.I)),
+            ("named", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+|of\s+)?(?P<m>{month})\.?,?\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)\b", re.I)),
+            # the first date of a period whose year is written once, after the second ("17 May and 26 September 2022")
+            ("named", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{month})\.?(?=\s*(?:-|–|—|and|to|until|till)\s*"
+                                 rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{month})\.?,?\s+(?P<y>(?:19|20)\d\d)\b)", re.I)),
+            ("short_year", re.compile(rf"\b(?P<d>\d{{1,2}})-(?P<m>{month})-(?P<y>\d\d)\b", re.I)),
             ("named", re.compile(rf"\b(?P<m>{month})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
             ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})\b")),
             ("numeric", re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>(?:19|20)\d\d)\b")),
@@ -163,11 +171,12 @@ class FactFinder(RuleComponent):
         lang = self._lang(doc)
         sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else [(0, len(text))]
         us_order = self._month_first(text)
+        dollars = self._dollar_mentions(doc)
         facts: list[Fact] = []
         for lo, hi in sentences:
             sentence = text[lo:hi]
             facts += self._dates(text, lo, hi, sentence, lang, us_order)
-            facts += self._budgets(text, lo, hi, sentence, lang)
+            facts += self._budgets(text, lo, hi, sentence, lang, dollars)
             facts += self._durations(text, lo, hi, sentence, lang)
         return sorted(facts, key=lambda f: (f.start, FACTS.index(f.fact)))
 
@@ -186,6 +195,9 @@ class FactFinder(RuleComponent):
     def _read_date(self, kind: str, match: re.Match, us_order: bool) -> dt.date | None:
         g = match.groupdict()
         try:
+            if kind == "short_year":
+                g = {**g, "y": str(2000 + int(g["y"]))}
+                kind = "named"
             if kind == "named":
                 found = dateparser.parse(f"{g['d']} {g['m']} {g['y']}", languages=list(MONTH_LANGS),
                                          settings={"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]})
@@ -228,7 +240,8 @@ class FactFinder(RuleComponent):
                 if day is not None:
                     found.append((m.start(), m.end(), day))
         found = [(s, e, d) for s, e, d in longest_first(found)]
-        facts = []
+        facts: list[Fact] = []
+        rejected: set[int] = set()
         for i, (start, end, day) in enumerate(found):
             before = text[max(lo, start - CUE_BEFORE):start]
             if facts and facts[-1].end > start - CUE_BEFORE:
@@ -236,21 +249,45 @@ class FactFinder(RuleComponent):
             after = text[end:min(hi, end + CUE_AFTER)].split("\n", 1)[0]  # a cue after a date shares its line
             if self._alone_on_line(text, start, end):
                 before = self._label_line(text, start)
-            if self._reject("date", lang, text[max(lo, start - CUE_BEFORE):min(hi, end + REJECT_AROUND)]):
+            # a past-event word after a date counts on its own line only, as a cue after it does
+            if self._reject("date", lang, text[max(lo, start - CUE_BEFORE):end]
+                            + text[end:min(hi, end + REJECT_AROUND)].split("\n", 1)[0]):
+                rejected.add(start)
                 continue
             fact = self._cue(lang, before.lower(), after.lower())
             if fact is None and self._dateline(text, start):
                 fact = "published"
             previous = found[i - 1] if i else None
-            if previous and re.fullmatch(rf"{RANGE}|\s*(?:and|until|through)\s*", text[previous[1]:start], re.I):
+            if previous and re.fullmatch(rf"{RANGE}|\s*(?:and|until|till|through)\s*", text[previous[1]:start], re.I):
                 # the second date of a period ("1 March – 30 April 2025"): the period closes on it
-                if facts and facts[-1].start == previous[0] and facts[-1].fact in ("opening", "deadline"):
-                    facts[-1].fact = "opening"
+                kept = facts[-1] if facts and facts[-1].start == previous[0] else None
+                if kept is not None and (kept.fact in ("opening", "deadline")
+                                         or self._period_line(text, previous[0], end)):
+                    kept.fact = "opening"
+                    fact = "deadline"
+                elif kept is None and previous[0] not in rejected and (
+                        self._period_line(text, previous[0], end) or self._period_cue(lang, text[lo:previous[0]])):
+                    # an application period without a cue on its first date ("submit ... between 17 May and 26 September")
+                    facts.append(Fact("opening", text[previous[0]:previous[1]], previous[0], previous[1], sentence,
+                                      date=previous[2].isoformat()))
                     fact = "deadline"
             if fact is None:
                 continue
             facts.append(Fact(fact, text[start:end], start, end, sentence, date=day.isoformat()))
         return facts
+
+    def _period_cue(self, lang: str, head: str) -> bool:
+        """Whether the sentence before a period's first date says it is when applications are taken ("submit ... between")."""
+        pattern = self._period_cues.get(lang) or self._period_cues.get("en")
+        return bool(pattern and pattern.search(head[-160:]))
+
+    @staticmethod
+    def _period_line(text: str, start: int, end: int) -> bool:
+        """A period alone on a line near the top ("12 Oct 2020 - 27 Nov 2020" under a call's title): the call's open period."""
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start:line_end if line_end >= 0 else None]
+        return line_start < HEAD_CHARS and line.strip() == text[start:end].strip()
 
     @staticmethod
     def _alone_on_line(text: str, start: int, end: int) -> bool:
@@ -321,14 +358,46 @@ class FactFinder(RuleComponent):
                 return per
         return None
 
-    def _budgets(self, text: str, lo: int, hi: int, sentence: str, lang: str) -> list[Fact]:
+    def _dollar_mentions(self, doc: Doc) -> list[tuple[int, str]]:
+        """(offset, currency) of each country or agency of a dollar country in `doc`, in reading order."""
+        found = []
+        for key, attr in (("country", "value"), ("agency", "agency_country")):
+            for span in doc.spans.get(key, []) if key in doc.spans else []:
+                code = self._dollar_countries.get(getattr(span._, attr, None) or "")
+                if code:
+                    found.append((span.start_char, code))
+        return sorted(found)
+
+    def _dollar(self, text: str, start: int, end: int, lo: int, dollars: list[tuple[int, str]]) -> str:
+        """Which dollar a bare "$" at `start` is: an ISO code right before it ("SGD $500,000") or after the amount
+        ending at `end` ("$250,000 CAD"), else the dollar
+        country named last before it in its sentence, else the one the document names most (US only when no other
+        outnumbers it)."""
+        code = re.search(r"\b([A-Z]{3})\s?$", text[max(0, start - 5):start])
+        code = code or re.match(r"\s?([A-Z]{3})\b", text[end:end + 5])
+        if code and code.group(1) in self._iso_codes:
+            return code.group(1)
+        near = [c for at, c in dollars if lo <= at < start]
+        if near:
+            return near[-1]
+        counts: dict[str, int] = {}
+        for _, c in dollars:
+            counts[c] = counts.get(c, 0) + 1
+        best = max(counts, key=lambda c: (counts[c], c == "USD"), default="USD")
+        return best if counts.get(best, 0) > counts.get("USD", 0) else "USD"
+
+    def _budgets(self, text: str, lo: int, hi: int, sentence: str, lang: str,
+                 dollars: list[tuple[int, str]] | None = None) -> list[Fact]:
         facts: list[Fact] = []
         if not _DIGIT.search(text, lo, hi):  # every amount has a digit; the money pattern is slow to scan
             return facts
         for m in self._money.finditer(text, lo, hi):
-            currency = self._currency(m.group("c1") or m.group("c2"))
+            token = (m.group("c1") or m.group("c2")).strip()
+            currency = self._currency(token)
             if currency is None:
                 continue
+            if token == "$":
+                currency = self._dollar(text, m.start(), m.end(), lo, dollars or [])
             a, b = (m.group("a1"), m.group("b1")) if m.group("c1") else (m.group("a2"), m.group("b2"))
             # "6-100 million" puts the multiplier after the upper end only: the lower end shares it
             if b and not re.search(r"[^\d\s.,]", a) and re.search(r"[^\d\s.,]", b):

@@ -1,6 +1,9 @@
 """`make eval-real`: score funding mode, countries and TRLs on real public pages nobody here wrote.
 
-The gold is `corpus/realworld/manifest.jsonl` (one page per line; see corpus/realworld/README.md).
+The gold is `corpus/realworld/manifest.jsonl` (one page per line; see corpus/realworld/README.md),
+whose `flows` also score who funds whom, and `corpus/realworld/facts_gold.jsonl` for the call facts
+(deadlines, openings, budgets, durations) of the call pages annotated there: the same scores as
+`make eval` gives our own annotated calls, on calls nobody here wrote.
 Texts come either from a folder of saved excerpts named `<id>.txt` (`--texts DIR`), run through
 the same spaCy pipeline and classifier that `fundscope ingest` uses, or from ingesting the URLs
 with the real CLI (`--fetch`, needs internet).
@@ -25,6 +28,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = REPO / "corpus" / "realworld" / "manifest.jsonl"
+FACTS_GOLD = REPO / "corpus" / "realworld" / "facts_gold.jsonl"
+FACT_KINDS = ("deadline", "opening", "budget", "duration")
 LABELS = ("matching_fund", "direct_fund", "neither")
 # dev: tune on it; holdout: scored once on 2026-12-07, tuned on since; holdout2 (manifest_c, manifest_d)
 # and holdout3 (manifest_e, manifest_f): fresh sets, each scored once on 2026-12-07 and tuned on since;
@@ -89,6 +94,8 @@ class Predicted:
     proba: tuple[float, float, float]
     countries: set[str] = field(default_factory=set)
     trl: set[str] = field(default_factory=set)
+    flows: set[tuple[str, str]] = field(default_factory=set)  # (funder_country, recipient_country)
+    facts: dict[str, list] = field(default_factory=dict)  # kind -> values shaped like facts_gold's
 
     @property
     def mode(self) -> str:
@@ -123,12 +130,23 @@ def predict_texts(texts: Mapping[str, str]) -> dict[str, Predicted]:
             print(f"warning: {i}: extraction failed: {rows}", file=sys.stderr)
     proba = model.predict_proba([{"text": texts[i], "mentions": r.mentions, "evidence": r.evidence} for i, r in ok])
     for (i, rows), row in zip(ok, proba):
+        pairs = [(f.funder_country, f.recipient_country) for f in rows.flows]
         out[i] = Predicted(
             proba=(float(row[0]), float(row[1]), float(row[2])),
             countries={m.value for m in rows.mentions if m.label == "country"},
             trl={trl_value(m.trl_min, m.trl_max) for m in rows.mentions if m.label == "trl"},
+            flows={p for p in pairs if all(p)},
+            facts=_facts_by_kind([f.as_dict() for f in rows.facts]),
         )
     return out
+
+
+def _facts_by_kind(facts: Iterable[Mapping[str, Any]]) -> dict[str, list]:
+    """Fact rows as values by kind, as the annotated-calls scorer reads them."""
+    from extractors.facts_evaluation import predicted_from_facts
+
+    found = predicted_from_facts(facts)
+    return {kind: found[kind] for kind in FACT_KINDS}
 
 
 def predict_by_ingest(rows: Sequence[Mapping[str, Any]], data: Path) -> dict[str, Predicted]:
@@ -153,7 +171,37 @@ def predict_by_ingest(rows: Sequence[Mapping[str, Any]], data: Path) -> dict[str
             pred.countries.add(value)
         elif label == "trl":
             pred.trl.add(trl_value(tmin, tmax))
+    _, flows = run_query(store, "select d.source, f.funder_country, f.recipient_country "
+                                "from flows f join documents d using (doc_id)")
+    for source, funder, recipient in flows:
+        if source in by_url and by_url[source] in out and funder and recipient:
+            out[by_url[source]].flows.add((funder, recipient))
+    names, facts = run_query(store, "select d.source, f.* exclude (doc_id) from facts f join documents d using (doc_id)")
+    per_page: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in facts:
+        per_page[row[0]].append(dict(zip(names[1:], row[1:])))
+    for source, rows_ in per_page.items():
+        if source in by_url and by_url[source] in out:
+            out[by_url[source]].facts = _facts_by_kind(rows_)
     return out
+
+
+def load_facts_gold(path: Path, group: str = "all") -> dict[str, dict[str, Any]]:
+    """Annotated call facts by manifest id, of one `group` (`tune`, `check`) or all; empty when the file is absent.
+
+    `check` pages (the holdout4 and holdout5 calls) are never tuned on: rule work reads `tune` only.
+    """
+    if not path.is_file():
+        return {}
+    gold: dict[str, dict[str, Any]] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            row = json.loads(line)
+            if row["id"] in gold:
+                raise ValueError(f"{path}:{n} ({row['id']}): duplicate id")
+            if group == "all" or row.get("group") == group:
+                gold[row["id"]] = row
+    return gold
 
 
 # --- metrics ------------------------------------------------------------------------------------
@@ -246,8 +294,13 @@ def set_scores(gold: Sequence[Iterable[str]], pred: Sequence[Iterable[str]]) -> 
 
 # --- the report ---------------------------------------------------------------------------------
 
-def score(rows: Sequence[Mapping[str, Any]], predicted: Mapping[str, Predicted]) -> dict[str, Any]:
-    """Every figure of the report for the manifest rows that have a prediction."""
+def score(rows: Sequence[Mapping[str, Any]], predicted: Mapping[str, Predicted],
+          facts_gold: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """Every figure of the report for the manifest rows that have a prediction.
+
+    Who funds whom is scored on every scored page (the manifest's `flows`); call facts on the
+    scored pages that `facts_gold` annotates.
+    """
     scored = [r for r in rows if r["id"] in predicted]
     gold = [r["label"] for r in scored]
     preds = [predicted[r["id"]] for r in scored]
@@ -281,10 +334,26 @@ def score(rows: Sequence[Mapping[str, Any]], predicted: Mapping[str, Predicted])
         "countries_english": set_scores([scored[i]["countries"] for i in english],
                                         [preds[i].countries for i in english]),
         "trl": set_scores([r["trl"] for r in scored], [p.trl for p in preds]),
+        "flows": set_scores([{tuple(f) for f in r["flows"]} for r in scored], [p.flows for p in preds]),
+        "facts": fact_scores(scored, predicted, facts_gold or {}),
         "errors": [{"id": r["id"], "gold": g, "predicted": m, "p": round(max(p.proba), 3),
                     "genre": r["genre"], "language": r["language"], "hard_kind": r.get("hard_kind")}
                    for r, g, m, p in zip(scored, gold, modes, preds) if g != m],
     }
+
+
+def fact_scores(scored: Sequence[Mapping[str, Any]], predicted: Mapping[str, Predicted],
+                facts_gold: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Micro P/R/F1 per call-fact kind over the scored pages that have a facts gold line."""
+    from extractors.facts_evaluation import score_facts
+
+    gold = [{**facts_gold[r["id"]], "file": r["id"]} for r in scored if r["id"] in facts_gold]
+    found = {g["file"]: predicted[g["file"]].facts for g in gold}
+    out: dict[str, Any] = {"n_pages": len(gold)}
+    for kind, s in score_facts(gold, found, FACT_KINDS).items():
+        out[kind] = {"precision": s.precision, "recall": s.recall, "f1": s.f1, "tp": s.tp, "fp": s.fp, "fn": s.fn,
+                     "misses": s.misses}
+    return out
 
 
 def markdown(result: Mapping[str, Any], split: str) -> str:
@@ -310,10 +379,18 @@ def markdown(result: Mapping[str, Any], split: str) -> str:
     lines += ["", "| extraction (doc-level sets, micro) | precision | recall | F1 | tp | fp | fn |",
               "|---|---:|---:|---:|---:|---:|---:|"]
     for key, title in (("countries", "countries (all pages)"), ("countries_english", "countries (English pages)"),
-                       ("trl", "TRL")):
+                       ("trl", "TRL"), ("flows", "flows (funder_country, recipient), all pages")):
         s = result[key]
         lines.append(f"| {title} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
                      f"{s['tp']} | {s['fp']} | {s['fn']} |")
+    facts = result.get("facts") or {}
+    if facts.get("n_pages"):
+        lines += ["", f"| call facts ({facts['n_pages']} annotated call pages) | precision | recall | F1 | tp | fp | fn |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for kind in FACT_KINDS:
+            s = facts[kind]
+            lines.append(f"| {kind} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
+                         f"{s['tp']} | {s['fp']} | {s['fn']} |")
     if result["errors"]:
         lines += ["", "| wrong | gold | predicted | p | genre | language | hard kind |", "|---|---|---|---:|---|---|---|"]
         for e in result["errors"]:
@@ -350,6 +427,10 @@ def main(argv: list[str] | None = None, predict: Callable[[Mapping[str, str]], d
     source.add_argument("--fetch", action="store_true", help="ingest the manifest URLs with `fundscope ingest` (internet)")
     parser.add_argument("--split", choices=SPLITS, default="dev", help="dev and tune (dev + the first four holdouts) to tune on, holdout5 (score once), one earlier holdout, or all")
     parser.add_argument("--manifest", type=Path, default=MANIFEST)
+    parser.add_argument("--facts-gold", type=Path, default=FACTS_GOLD, help="annotated call facts by manifest id")
+    parser.add_argument("--facts-group", choices=("tune", "check", "all"), default="all",
+                        help="which annotated call pages score the facts: tune (rule work), check (never tuned on)")
+    parser.add_argument("--misses", action="store_true", help="also list each page's call-fact misses")
     parser.add_argument("--out", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--card", action="store_true", help="write the tables into the model card's section for this split")
     parser.add_argument("--ablation", action="store_true",
@@ -365,9 +446,14 @@ def main(argv: list[str] | None = None, predict: Callable[[Mapping[str, str]], d
     else:
         with tempfile.TemporaryDirectory() as tmp:
             predicted = predict_by_ingest(rows, Path(tmp) / "data")
-    result = score(rows, predicted)
+    result = score(rows, predicted, load_facts_gold(args.facts_gold, args.facts_group))
+    result["facts_group"] = args.facts_group
     result["split"] = args.split
     print(markdown(result, args.split))
+    if args.misses:
+        for kind in FACT_KINDS:
+            for miss in (result["facts"].get(kind) or {}).get("misses", []):
+                print(f"- {kind}: {miss}")
     if args.card:
         from models.model_card import write_section
         from models.train import CARD_PATH

@@ -88,3 +88,17 @@ def test_component_round_trips_its_rules(facts_nlp, tmp_path):
     copy.from_disk(tmp_path / "facts")
     text = "Projects last 3-5 years and receive up to £600k per project."
     assert [f.as_dict() for f in fresh(text)._.facts] == [f.as_dict() for f in facts_nlp(text)._.facts]
+
+
+@pytest.mark.parametrize("text, currency", [
+    ("Canada's NSERC offers seed grants of up to $250,000 each.", "CAD"),  # the sentence names Canada
+    ("The New Zealand ministry runs the fund.\n\nGrants are up to $300,000.", "NZD"),  # the document does
+    ("Canada and the United States co-fund it. The US side gives teams $80,000; Canada matches it.\n\n"
+     "Grants are up to $300,000.", "USD"),  # no other dollar country outnumbers the US
+    ("Grants are up to $300,000.", "USD"),
+])
+def test_a_bare_dollar_is_the_dollar_of_the_country_in_context(text, currency):
+    from extractors.pipeline import get_nlp
+
+    budgets = [f for f in get_nlp()(text)._.facts if f.fact == "budget"]
+    assert budgets and budgets[-1].currency == currency and budgets[-1].amount in (250000.0, 300000.0)

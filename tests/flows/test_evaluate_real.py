@@ -180,3 +180,55 @@ def test_main_scores_saved_texts_of_one_split(tmp_path, capsys):
     assert result["split"] == "dev" and result["n_scored"] == 1 and result["missing"] == ["fx-4"]
     assert close(result["mode"]["accuracy"], 1.0)
     assert "| macro-F1 | 1.000 |" in capsys.readouterr().out
+
+
+FACTS_GOLD = DATA / "facts_gold.jsonl"
+WITH_FLOWS_AND_FACTS = {
+    "fx-1": Predicted(proba=(0.6, 0.2, 0.2), flows={("JPN", "JPN"), ("JPN", "*")},
+                      facts={"deadline": ["2025-03-31", "2025-01-01"], "opening": [],
+                             "budget": [(600000.0, "GBP")], "duration": []}),
+    "fx-2": Predicted(proba=(0.7, 0.2, 0.1), facts={"deadline": [], "opening": [], "budget": [(1e6, "USD")],
+                                                    "duration": [24]}),
+    "fx-3": Predicted(proba=(0.1, 0.2, 0.7), flows={("DEU", "DEU")}),
+}
+
+
+def test_flows_are_scored_against_the_manifest_pairs_by_hand():
+    r = score(load_manifest(MANIFEST, "all"), WITH_FLOWS_AND_FACTS)
+    # gold: fx-1 JPN→JPN, FRA→FRA; fx-2 USA→*; fx-3 DEU→DEU (fx-4 has no prediction)
+    # found: JPN→JPN ✓, JPN→* ✗, DEU→DEU ✓
+    f = r["flows"]
+    assert (f["tp"], f["fp"], f["fn"]) == (2, 1, 2) and close(f["f1"], 4 / 7)
+
+
+def test_call_facts_are_scored_only_on_annotated_pages_with_a_prediction():
+    from flows.evaluate_real import load_facts_gold
+
+    r = score(load_manifest(MANIFEST, "all"), WITH_FLOWS_AND_FACTS, load_facts_gold(FACTS_GOLD))
+    facts = r["facts"]
+    assert facts["n_pages"] == 2  # fx-4 is annotated but has no prediction; fx-3 is not annotated
+    d, b, m = facts["deadline"], facts["budget"], facts["duration"]
+    assert (d["tp"], d["fp"], d["fn"]) == (1, 1, 0) and close(d["f1"], 2 / 3)
+    assert (b["tp"], b["fp"], b["fn"]) == (2, 0, 1) and close(b["f1"], 0.8)  # 600,000 GBP and 1e6 USD; 2e6 USD missed
+    assert (m["tp"], m["fp"], m["fn"]) == (0, 1, 1) and close(m["f1"], 0.0)
+
+
+def test_facts_gold_refuses_duplicate_ids(tmp_path):
+    from flows.evaluate_real import load_facts_gold
+
+    line = FACTS_GOLD.read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "facts_gold.jsonl"
+    path.write_text(line + "\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="duplicate id"):
+        load_facts_gold(path)
+    assert load_facts_gold(tmp_path / "absent.jsonl") == {}
+
+
+def test_main_prints_the_call_facts_table(tmp_path, capsys):
+    code = main(["--texts", str(DATA / "texts"), "--split", "all", "--manifest", str(MANIFEST),
+                 "--facts-gold", str(FACTS_GOLD)], predict=lambda texts: {i: WITH_FLOWS_AND_FACTS[i] for i in texts})
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "| call facts (2 annotated call pages) |" in out
+    assert "| deadline | 0.500 | 1.000 | 0.667 | 1 | 1 | 0 |" in out
+    assert "| flows (funder_country, recipient), all pages | 0.667 | 0.500 | 0.571 | 2 | 1 | 2 |" in out
