@@ -19,7 +19,7 @@ GUTTER_BAND = (0.3, 0.7)  # a column gutter is searched in this share of the pag
 GUTTER_WIDTH = 1.2  # minimum gutter width in word heights: wider than any space in justified text
 WORD_SPACE = 0.6  # gaps narrower than this many word heights are spaces inside one line
 MIN_SPLIT_ROWS = 3  # rows with text on both sides of a gutter needed to call a page two-column
-MIN_SPLIT_SHARE = 0.25
+MIN_SPLIT_SHARE = 0.25  # of the rows with words on both sides of the gutter
 MIN_COLUMN_WIDTH = 60  # points; narrower regions are not split further
 
 
@@ -100,7 +100,7 @@ def find_gutter(rows: list[list[dict[str, Any]]], lo: float, hi: float, min_gap:
                 counts[b - first + 1] -= 1
     values = list(accumulate(counts[:-1]))
     best = max(values, default=0)
-    if best < max(MIN_SPLIT_ROWS, MIN_SPLIT_SHARE * len(rows)):
+    if best < MIN_SPLIT_ROWS:
         return None
     # the middle of the widest run of positions that split the most rows
     widest, run_start, middle = 0, None, None
@@ -111,7 +111,12 @@ def find_gutter(rows: list[list[dict[str, Any]]], lo: float, hi: float, min_gap:
             if i - run_start > widest:
                 widest, middle = i - run_start, first + (run_start + i - 1) / 2
             run_start = None
-    return middle
+    if middle is None:
+        return None
+    # the share is of the rows with words on both sides of the gutter: a row wholly in one column says
+    # nothing (a short right column beside a long left one, on a call's last page, is still two columns)
+    both = sum(1 for row in rows if row[0]["x0"] < middle < max(w["x1"] for w in row))
+    return middle if best >= MIN_SPLIT_SHARE * both else None
 
 
 def _clean(words: list[dict[str, Any]]) -> str:

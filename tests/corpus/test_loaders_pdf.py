@@ -170,3 +170,17 @@ def test_unexpected_exceptions_become_load_errors(monkeypatch: pytest.MonkeyPatc
         load_bytes((FIXTURES / "boilerplate.html").read_bytes(), "a.html")
     assert caught.value.error_type == "internal"
     assert "ZeroDivisionError" in caught.value.message
+
+
+def test_a_short_right_column_beside_a_full_left_one_reads_left_then_right(tmp_path: Path) -> None:
+    # the last page of a two-column call: the left column full (10 paragraphs), the right one 2 paragraphs long
+    from corpus.pdfbuild import build_pdf
+
+    paragraphs = [f"Paragraph {i} of the call says what section {i} requires of each applicant, in plain "
+                  f"words that fill two or three lines of one narrow column of this page." for i in range(1, 13)]
+    path = tmp_path / "short_right.pdf"
+    build_pdf(path, "Joint Call Text", "\n\n".join(paragraphs), columns=2, page_numbers=False)
+    text = " ".join(load_path(path).text.split())
+    positions = [text.find(p) for p in paragraphs]
+    assert all(at >= 0 for at in positions), text  # no paragraph is cut up and interleaved with another
+    assert positions == sorted(positions)
