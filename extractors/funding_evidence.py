@@ -364,6 +364,10 @@ class FundingEvidenceFinder(RuleComponent):
     def _modality(self, stext: str) -> str:
         if _spans(self._re.get("proposal"), stext):
             return "proposal"
+        # "if the proposal is recommended for funding, NSF funds the U.S. team": the condition is the
+        # selection, and the funding it leads to is stated
+        for a, b in _spans(self._re.get("hypothetical_exception"), stext):
+            stext = stext[:a] + " " * (b - a) + stext[b:]
         if _spans(self._re.get("hypothetical"), stext):
             return "hypothetical"
         return "stated"
