@@ -248,12 +248,19 @@ class Store:
         ("terminate called without an active exception").
         """
         dataset = dt.to_pyarrow_dataset()
-        if self.remote:
-            return dataset
         import pyarrow.dataset as pads
 
-        paths = [str(local_path(uri)) for uri in dt.file_uris()]
-        return pads.dataset(paths, schema=dataset.schema, format="parquet")
+        if not self.remote:
+            paths = [str(local_path(uri)) for uri in dt.file_uris()]
+            return pads.dataset(paths, schema=dataset.schema, format="parquet")
+        try:  # an object store pyarrow reads natively (s3://...?endpoint_override=...): the same, through it
+            from pyarrow import fs as pafs
+
+            native, _ = pafs.FileSystem.from_uri(str(self.root))
+        except (ValueError, OSError, ImportError, pa.ArrowException):
+            return dataset
+        paths = [uri.split("://", 1)[1] for uri in dt.file_uris()]
+        return pads.dataset(paths, schema=dataset.schema, format="parquet", filesystem=native)
 
     def files(self, table: str) -> list[str]:
         """The data files the log of `table` lists now (full paths or URIs)."""
