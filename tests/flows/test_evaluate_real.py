@@ -67,12 +67,16 @@ def test_load_manifest_refuses_a_split_that_breaks_the_rule(tmp_path):
         load_manifest(bad)
 
 
+def first_line_twice(source: Path, target: Path) -> Path:
+    """`target` holding the first line of `source` written twice: a file with a duplicate id."""
+    line = source.read_text(encoding="utf-8").splitlines()[0]
+    target.write_text(line + "\n" + line + "\n", encoding="utf-8")
+    return target
+
+
 def test_load_manifest_refuses_duplicate_ids(tmp_path):
-    line = MANIFEST.read_text(encoding="utf-8").splitlines()[0]
-    bad = tmp_path / "m.jsonl"
-    bad.write_text(line + "\n" + line + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="duplicate"):
-        load_manifest(bad)
+        load_manifest(first_line_twice(MANIFEST, tmp_path / "m.jsonl"))
 
 
 def test_classification_scores_by_hand():
@@ -216,11 +220,8 @@ def test_call_facts_are_scored_only_on_annotated_pages_with_a_prediction():
 def test_facts_gold_refuses_duplicate_ids(tmp_path):
     from flows.evaluate_real import load_facts_gold
 
-    line = FACTS_GOLD.read_text(encoding="utf-8").splitlines()[0]
-    path = tmp_path / "facts_gold.jsonl"
-    path.write_text(line + "\n" + line + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="duplicate id"):
-        load_facts_gold(path)
+        load_facts_gold(first_line_twice(FACTS_GOLD, tmp_path / "facts_gold.jsonl"))
     assert load_facts_gold(tmp_path / "absent.jsonl") == {}
 
 
