@@ -24,11 +24,18 @@ sentences before, else the document's agencies when they all share one country. 
 that cannot be resolved leaves `funder` and `funder_country` null: the row is kept as
 evidence (the classifier counts it) but makes no flow. Distributed wording ("each agency funds
 its own national participants", "a virtual common pot") gives one `own` row per funder named
-in the sentence, else per agency with a country named in the document, else per country
-named in the document.
+in the sentence, else per agency with a country named in the document (with the countries of
+the document's lists when the sentence names no country), else per country named in the
+document. A `collective_funder` phrase ("the partner agency funds its own", "the funding
+organisations pool their contributions") stands for every funder the document lists: its named
+funders with a country, then the countries of its lists of `LIST_LENGTH` or more that are not
+examples ("such as Israel or Chile"), less the funders the sentence names itself.
 
-Every row says whether the sentence is negated and its modality: `proposal` ("we propose a
-pooled budget"), `hypothetical` ("could", "would", "if") or `stated`. Flows (`doc_flows`) are
+Every row says whether its clause is negated and the sentence's modality: `proposal` ("we
+propose a pooled budget"), `hypothetical` ("could", "would", "if", and `past` terms: "in
+previous calls each funder paid its own" is not the call's rule) or `stated`. A relation stated
+in one clause and denied in another keeps the stated row. Sentences end at blank lines
+(`extractors/paragraphs.py`), so a headline is not read with the paragraph under it. Flows (`doc_flows`) are
 the document-level summary of the non-negated stated rows.
 
 A sentence about donors (`skip_sentence` terms: "foreign donors", development aid) is never
@@ -66,6 +73,7 @@ from extractors.base import RuleComponent, read_records
 
 KINDS = ("own", "foreign", "any", "pooled", "domestic")
 MODALITIES = ("stated", "hypothetical", "proposal")
+LIST_LENGTH = 3  # countries in a row that make a list of partner countries, for "the partner agencies" and "each funder"
 CONTEXT_SENTENCES = 3  # how far back a sentence without a funder looks for one
 REGISTRATION_GAP = 16  # characters between "registered in" and the country ("the Republic of ")
 TOKEN_WINDOW = 3  # words between a demonym and the party noun it qualifies ("Japanese research teams")
@@ -224,7 +232,7 @@ class FundingEvidenceFinder(RuleComponent):
         countries = list(doc.spans[self.country_key]) if self.country_key in doc.spans else []
         # "Japan" in "Japan Science and Technology Agency" names the agency, not a government or a party
         in_agencies = {i for a in agencies for i in range(a.start, a.end)}
-        countries = [c for c in countries if c.start not in in_agencies]
+        countries = [c for c in countries if c.start not in in_agencies and not _names_agency(text, c, agencies)]
         agency_funders = [_Funder(a._.value, a._.agency_country, a.start_char, a.end_char) for a in agencies]
         term_funders = [_Funder(*self._funder_terms[text[s:e]], s, e) for s, e in _spans(self._funder_re, text)]
         named = sorted(agency_funders + term_funders, key=lambda f: f.start)
@@ -232,7 +240,7 @@ class FundingEvidenceFinder(RuleComponent):
         country_starts = [c.start_char for c in countries]
         sent_starts = [s.start_char for s in sents]
         hit_sents = sorted({bisect_right(sent_starts, h) - 1 for h in hits})
-        doc_context = _Context(named, countries)
+        doc_context = _Context(named, self._listed(doc, countries))
         found: list[Evidence] = []
         for i in hit_sents:
             sent = sents[i]
@@ -258,6 +266,7 @@ class FundingEvidenceFinder(RuleComponent):
         both = _spans(self._re.get("both"), stext, s0)
         own = [o for o in _spans(self._re.get("own"), stext, s0) if not _inside(o, each)]
         registered = _spans(self._re.get("registration"), stext, s0)
+        collective = _spans(self._re.get("collective_funder"), stext, s0)
         domestic = self._domestic(registered, countries, named, stext, s0, before, context) if registered else []
         if not (cues or passive or each or any_ or pooled or both):
             negated = self._clause_negation(stext, s0)
@@ -273,10 +282,14 @@ class FundingEvidenceFinder(RuleComponent):
                 rows.append(("own", funder, funder.country or "", each[0]))
         if not (cues or passive) and not (any_ or pooled or both):
             return self._rows(rows, text, sent, negated, modality)
+        # "the partner agency supports the researchers in its own country", "the funding organisations pool
+        # their contributions": every funder the document lists, beyond those the sentence names
+        group = context.collective(funders) if collective and (own or pooled) else []
         if not funders and (any_ or pooled or own or parties or both):
-            funders = [self._context_funder(stext, s0, before, context)]
+            funders = group or [self._context_funder(stext, s0, before, context)]
+            group = []
         for place in pooled:
-            for funder in funders:
+            for funder in funders + group:
                 rows.append(("pooled", funder, "*", place))
         sides = list(dict.fromkeys(c._.value for c in countries)) or context.first_countries(2)
         for place in both:  # a binational body paying "both companies": each country named is a recipient
@@ -286,7 +299,7 @@ class FundingEvidenceFinder(RuleComponent):
             for funder in funders:
                 rows.append(("any", funder, "*", place))
         for place in own:
-            for funder in funders:
+            for funder in funders + (group if not pooled else []):
                 if funder is not None and funder.country:
                     rows.append(("own", funder, funder.country, place))
         for party in parties:
@@ -323,7 +336,7 @@ class FundingEvidenceFinder(RuleComponent):
               negated: "_Negation", modality: str) -> list[Evidence]:
         """Evidence objects, one per (kind, funder, recipient) of the sentence, spans covering funder and party."""
         out: list[Evidence] = []
-        seen: set[tuple] = set()
+        seen: dict[tuple, Evidence] = {}
         s0, s1 = sent.start_char, sent.end_char
         for kind, funder, recipient, (p0, p1) in rows:
             if not recipient:
@@ -334,14 +347,19 @@ class FundingEvidenceFinder(RuleComponent):
                 kind = "own"
             key = (kind, name, country, recipient)
             if key in seen:
-                continue
-            seen.add(key)
+                # one relation stated in one clause and denied in another ("each side pays its own and no
+                # money crosses"): the stated place speaks for it
+                if seen[key].negated and not negated.at(p0):
+                    out.remove(seen[key])
+                else:
+                    continue
             start, end = p0, p1
             if funder is not None and s0 <= funder.start < s1:
                 start, end = min(start, funder.start), max(end, funder.end)
-            out.append(Evidence(kind=kind, funder=name, funder_country=country, recipient_country=recipient,
-                                negated=negated.at(p0), modality=modality, text=text[start:end], start=start,
-                                end=end, sentence=text[s0:s1]))
+            seen[key] = Evidence(kind=kind, funder=name, funder_country=country, recipient_country=recipient,
+                                 negated=negated.at(p0), modality=modality, text=text[start:end], start=start,
+                                 end=end, sentence=text[s0:s1])
+            out.append(seen[key])
         return out
 
     def _masked(self, stext: str) -> str:
@@ -368,8 +386,8 @@ class FundingEvidenceFinder(RuleComponent):
         # selection, and the funding it leads to is stated
         for a, b in _spans(self._re.get("hypothetical_exception"), stext):
             stext = stext[:a] + " " * (b - a) + stext[b:]
-        if _spans(self._re.get("hypothetical"), stext):
-            return "hypothetical"
+        if _spans(self._re.get("hypothetical"), stext) or _spans(self._re.get("past"), stext):
+            return "hypothetical"  # or past: "in previous calls each funder paid its own" is not this call's rule
         return "stated"
 
     def _party_end(self, doc: Doc, span: Span) -> int:
@@ -409,6 +427,17 @@ class FundingEvidenceFinder(RuleComponent):
                 governments.append(span)
             previous = (span, role)
         return parties, governments
+
+    def _listed(self, doc: Doc, countries: list[Span]) -> list[Span]:
+        """The countries of the document's lists of at least `LIST_LENGTH` ("Austria, Bulgaria, Croatia and
+        Finland"), without the lists opened as examples or exclusions ("countries such as Israel, ...")."""
+        runs: list[tuple[bool, list[Span]]] = []
+        for span in countries:
+            if runs and self._continues_list(doc, runs[-1][1][-1], span):
+                runs[-1][1].append(span)
+            else:
+                runs.append((self._is_example(doc, span), [span]))
+        return [span for example, run in runs if not example and len(run) >= LIST_LENGTH for span in run]
 
     def _continues_list(self, doc: Doc, previous: Span, span: Span) -> bool:
         """True when only list words (",", "and", "or") stand between the two country spans."""
@@ -548,15 +577,36 @@ class _Context:
             self._distinct_countries = list(dict.fromkeys(c._.value for c in self.countries))
         return self._distinct_countries[:n]
 
+    def collective(self, named_here: list[_Funder | None]) -> list[_Funder]:
+        """Every funder the document lists: its named funders with a country, then its other countries as governments.
+
+        Those of `named_here` (the sentence's own funders) are left out.
+        """
+        skip = {f.country for f in named_here if f is not None and f.country}
+        group = [_Funder(f.name, f.country, -1, -1) for f in _distinct([f for f in self.named if f.country])]
+        covered = {f.country for f in group}
+        group += [_Funder(c, c, -1, -1) for c in dict.fromkeys(s._.value for s in self.countries) if c not in covered]
+        return [f for f in group if f.country not in skip]
+
     def each_funders(self, in_sentence: list[_Funder], sent_countries: list[Span]) -> list[_Funder]:
-        """Who "each funds its own" refers to: the sentence's funders, else the document's agencies, else the sentence's countries."""
-        for pool in (in_sentence, self.named):
-            chosen = _distinct([f for f in pool if f.country])
-            if chosen:
-                return [_Funder(f.name, f.country, f.start if pool is in_sentence else -1, f.end if pool is in_sentence else -1)
-                        for f in chosen]
+        """Who "each funds its own" refers to: the sentence's funders, else the document's (`collective`), else the sentence's countries."""
+        chosen = _distinct([f for f in in_sentence if f.country])
+        if chosen:
+            return chosen
+        # the document's countries join its agencies only when the sentence names no side itself ("each side"
+        # of "a Georgian team and an Armenian team" is those two, not a list named elsewhere)
+        group = self.collective([]) if not sent_countries else [
+            _Funder(f.name, f.country, -1, -1) for f in _distinct([f for f in self.named if f.country])]
+        if group:
+            return group
         codes = list(dict.fromkeys(s._.value for s in sent_countries))
         return [_Funder(c, c, -1, -1) for c in codes]
+
+
+def _names_agency(text: str, country: Span, agencies: list[Span]) -> bool:
+    """True when the country ends an agency's long name given before its acronym ("Council of Turkiye (TUBITAK)")."""
+    after = text[country.end_char:country.end_char + 3]
+    return after.lstrip().startswith("(") and any(0 < a.start_char - country.end_char <= 3 for a in agencies)
 
 
 def _stops_before_noun(words: list[str], nouns: set[str], stops: frozenset[str] | set[str] = NOUN_STOPS) -> bool:

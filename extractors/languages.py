@@ -152,6 +152,7 @@ def build_nlp_for(language: str) -> Language:
         raise ValueError(f"no pipeline for language {language!r}; expected one of {list(PIPELINE_LANGUAGES)}")
     nlp = blank(language)
     nlp.add_pipe("sentencizer")
+    nlp.add_pipe("fundscope_paragraphs", name="paragraphs")
     for name, factory in COMPONENTS.items():
         # a component whose factory has no `language` setting reads the same rules in every language
         accepts = "language" in nlp.get_factory_meta(factory).default_config

@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 
 # importing the modules registers their factories with spaCy
-from extractors import agency, country, facts, funding_evidence, scheme, trl  # noqa: F401
+from extractors import agency, country, facts, funding_evidence, paragraphs, scheme, trl  # noqa: F401
 
 # component name -> factory; order matters: scheme and trl read the country spans, funding_evidence
 # the country and agency spans
@@ -33,6 +33,7 @@ def build_nlp(**overrides: dict[str, Any]) -> Language:
         raise ValueError(f"unknown component(s) {sorted(unknown)}; expected some of {list(COMPONENTS)}")
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    nlp.add_pipe("fundscope_paragraphs", name="paragraphs")
     for name, factory in COMPONENTS.items():
         nlp.add_pipe(factory, name=name, config=overrides.get(name, {}))
     nlp.initialize()

@@ -71,7 +71,7 @@ def test_get_nlp_builds_once_under_threads(monkeypatch):
     assert len(results) == 6 and len({id(r) for r in results}) == 1
     shared = results[0]
     with_facts = ["facts"] if pipeline.facts is not None else []  # facts is left out when its libraries are missing
-    assert shared.pipe_names == ["sentencizer", "country", "agency", "trl", "scheme", "funding_evidence", *with_facts]
+    assert shared.pipe_names == ["sentencizer", "paragraphs", "country", "agency", "trl", "scheme", "funding_evidence", *with_facts]
     doc = shared("TRL 4 in Japan")
     assert [s.text for s in doc.spans["trl"]] == ["TRL 4"]
 
@@ -140,3 +140,9 @@ def test_render_html_marks_each_mention(nlp):
     for value in ("JPN", "JST", "joint_call", "5-9", "matching_fund"):
         assert value in html
     assert len(set(COLOURS.values())) == len(COLOURS)
+
+
+def test_a_blank_line_ends_a_sentence():
+    doc = pipeline.get_nlp()("Taiwan to fund partners directly\n\nTAIPEI, 8 June 2026\n \nNSTC will pay. Next one.\nSame line")
+    assert [s.text.strip() for s in doc.sents] == ["Taiwan to fund partners directly", "TAIPEI, 8 June 2026",
+                                                   "NSTC will pay.", "Next one.", "Same line"]
