@@ -78,6 +78,9 @@ FLOWS = pa.schema(
         pa.field("mode", pa.string(), nullable=False),  # matching_fund | direct_fund
         pa.field("evidence_start", pa.int64(), nullable=False),
         pa.field("evidence_end", pa.int64(), nullable=False),
+        # "evidence": a sentence states it; "label": implied by the document's funding mode at ingest
+        # (extractors/flow_completion.py); null in stores written before the column existed
+        pa.field("basis", pa.string()),
     ]
 )
 

@@ -111,6 +111,7 @@ class Flow:
     mode: str
     evidence_start: int
     evidence_end: int
+    basis: str = "evidence"  # "label": implied by the document's funding mode (extractors/flow_completion.py)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""One batch of inputs through load → language → spaCy → mentions, evidence, flows, facts → classifier, as store rows.
+"""One batch of inputs through load → language → spaCy → mentions, evidence, flows, facts → classifier (which completes the flows), as store rows.
 
 Plain functions: the Prefect tasks in `flows/ingest.py` call them, and tests can too.
 """
@@ -17,6 +17,7 @@ from corpus.guard import GuardedLoader
 from corpus.loaders import Limits, load_bytes
 from corpus.sources import PlannedItem
 from corpus.store import Batch, StoreIndex
+from extractors.flow_completion import complete_flows
 from flows.artifacts import keep_rows, overview_row
 
 
@@ -249,9 +250,10 @@ def process_batch(items: list[PlannedItem], *, index: StoreIndex, nlp: Any, mode
             stats.mentions[m.label] += 1
         found = rows_by_doc[doc_id]
         batch.evidence.extend(evidence_row(doc_id, ev) for ev in found.evidence)
-        batch.flows.extend(flow_row(doc_id, fl) for fl in found.flows)
-        batch.facts.extend(fact_row(doc_id, fact) for fact in found.facts)
         pred = predictions.get(doc_id)
+        flows = complete_flows(found.flows, mentions, pred.funding_mode if pred is not None else None)
+        batch.flows.extend(flow_row(doc_id, fl) for fl in flows)
+        batch.facts.extend(fact_row(doc_id, fact) for fact in found.facts)
         if pred is not None:
             batch.classifications.append(classification_row(doc_id, pred, model.version, ingested_at,
                                                             found.evidence, mentions))
@@ -293,7 +295,7 @@ def flow_row(doc_id: str, fl: Any) -> dict[str, Any]:
     """A `flows` table row from an `extractors.funding_evidence.Flow`."""
     return {"doc_id": doc_id, "funder": fl.funder, "funder_country": fl.funder_country,
             "recipient_country": fl.recipient_country, "mode": fl.mode,
-            "evidence_start": fl.evidence_start, "evidence_end": fl.evidence_end}
+            "evidence_start": fl.evidence_start, "evidence_end": fl.evidence_end, "basis": fl.basis}
 
 
 def fact_row(doc_id: str, fact: Any) -> dict[str, Any]:

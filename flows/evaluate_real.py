@@ -114,6 +114,7 @@ def predict_texts(texts: Mapping[str, str]) -> dict[str, Predicted]:
     The manifest's `language` is not used: ingest only sees the text, so the detected one is what it would pick.
     """
     from corpus.language import detect_language
+    from extractors.flow_completion import complete_flows
     from extractors.languages import get_nlp_for
     from extractors.pipeline import get_nlp
     from flows.batch import extract_rows_by_language, pipeline_chooser
@@ -130,7 +131,8 @@ def predict_texts(texts: Mapping[str, str]) -> dict[str, Predicted]:
             print(f"warning: {i}: extraction failed: {rows}", file=sys.stderr)
     proba = model.predict_proba([{"text": texts[i], "mentions": r.mentions, "evidence": r.evidence} for i, r in ok])
     for (i, rows), row in zip(ok, proba):
-        pairs = [(f.funder_country, f.recipient_country) for f in rows.flows]
+        mode = LABELS[max(range(len(LABELS)), key=lambda k: (row[k], -k))]  # as Predicted.mode
+        pairs = [(f.funder_country, f.recipient_country) for f in complete_flows(rows.flows, rows.mentions, mode)]
         out[i] = Predicted(
             proba=(float(row[0]), float(row[1]), float(row[2])),
             countries={m.value for m in rows.mentions if m.label == "country"},

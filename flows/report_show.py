@@ -24,6 +24,7 @@ _OPTIONAL = {  # per table: the columns the page shows, in order
     "flows": ["funder", "funder_country", "recipient_country", "mode", "evidence_start", "evidence_end"],
     "facts": ["fact", "text", "start", "end", "date", "amount", "currency", "per", "months"],
 }
+_LATER = {"flows": ["basis"]}  # columns added after the table existed: shown where the store has them
 _MENTION_COLS = ["label", "value", "text", "start", "end", "trl_min", "trl_max", "agency_country", "party_country",
                  "party_kind"]
 
@@ -84,6 +85,7 @@ def load_pages(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, 
                 p.missing.append(table)
             continue
         order = "evidence_start" if table == "flows" else "start"
+        wanted = wanted + [c for c in _LATER.get(table, []) if c in have]
         for r in _rows(con, f"{table}_all", wanted, order):
             if table == "evidence":
                 r["sentence"] = r["sentence"] or r["text"]
@@ -168,6 +170,8 @@ def highlights_of(p: DocPage) -> list[Highlight]:
         out.append(Highlight(e["start"], e["end"], "evidence", f"ev-{i}", tip, ref=f"EV{i + 1}"))
     for i, f in enumerate(p.tables.get("flows", [])):
         tip = f"{f['funder']} ({f['funder_country']}) → {f['recipient_country']}: {f['mode']}"
+        if f.get("basis") == "label":
+            tip += " (implied by the funding mode; the funder's first mention)"
         out.append(Highlight(f["evidence_start"], f["evidence_end"], "flow", f"fl-{i}", tip, ref=f"FL{i + 1}"))
     return out
 
@@ -185,7 +189,8 @@ def render_page(p: DocPage, report_href: str | None = None) -> str:
         back, f"<h1>{html.escape(title)}</h1>", meta, _mode_html(p.classification, p),
         _section("Funding evidence", "evidence", p, ["kind", "funder", "funder_country", "recipient_country",
                                                      "negated", "modality", "sentence"], "ev"),
-        _section("Flows (who funds whom)", "flows", p, ["funder", "funder_country", "recipient_country", "mode"], "fl"),
+        _section("Flows (who funds whom)", "flows", p, ["funder", "funder_country", "recipient_country", "mode", "basis"],
+                 "fl"),
         _section("Facts", "facts", p, ["fact", "text", "date", "amount", "currency", "per", "months"], "fa"),
         "<h2>Text</h2>", legend_html(), highlight_text(p.text, highlights_of(p), p.page_starts),
         "<h2>Mentions</h2>", mentions_table(p.mentions),

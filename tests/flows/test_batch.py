@@ -145,3 +145,13 @@ def test_overview_rows_carry_mode_probability_countries_and_trl(tmp_path: Path) 
     row = {r["source"]: r for r in stats.overview}["a.txt"]
     assert row == {"source": "a.txt", "title": row["title"], "funding_mode": "matching_fund",
                    "probability": 0.7, "countries": "DEU JPN", "trl_ranges": "3-3"}
+
+
+def test_flows_agree_with_the_label_and_say_which_rows_it_implied(tmp_path: Path) -> None:
+    text = {"p.txt": "The Japan Science and Technology Agency (JST) and the French ANR run a joint call on batteries."}
+    batch, _ = process_batch(items(tmp_path, text), index=StoreIndex(), nlp=get_nlp(), model=FixedModel(),
+                             limits=Limits(), run_id="r")
+    rows = {(f["funder_country"], f["recipient_country"], f["mode"], f["basis"]) for f in batch.flows}
+    assert rows == {("JPN", "JPN", "matching_fund", "label"), ("FRA", "FRA", "matching_fund", "label")}
+    jst = next(f for f in batch.flows if f["funder_country"] == "JPN")
+    assert text["p.txt"][jst["evidence_start"]:jst["evidence_end"]] in ("Japan Science and Technology Agency", "JST")
