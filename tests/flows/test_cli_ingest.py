@@ -5,24 +5,30 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from flows import cli
 from flows.cli import app
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_failures_are_listed_and_only_strict_makes_them_fatal(prefect_api: str, tmp_path: Path) -> None:
+def test_failures_are_listed_and_only_strict_makes_them_fatal(prefect_api: str, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     src = tmp_path / "in"
     src.mkdir()
     shutil.copy(REPO / "corpus" / "samples" / "india-norway-agreement-news.txt", src / "news.txt")
     shutil.copy(REPO / "tests" / "data" / "hostile" / "corrupt.pdf", src / "broken.pdf")
     runner = CliRunner()
+    # wide enough that no cell folds: under pytest-xdist the temporary path is long, and a fold can fall
+    # inside "broken.pdf"; the CLI's console is made at import, so its width is set here (restored after)
+    monkeypatch.setattr(cli.console, "_width", 400)
     env = {"PREFECT_API_URL": prefect_api}
     lenient = runner.invoke(app, ["ingest", str(src), "--data", str(tmp_path / "a"), "-q"], env=env,
-                            terminal_width=200)
+                            terminal_width=400)
     assert lenient.exit_code == 0, lenient.output
-    assert "broken.pdf" in lenient.output and "corrupt_pdf" in lenient.output
+    assert "broken.pdf" in lenient.output and "corrupt_pdf" in lenient.output, lenient.output
     strict = runner.invoke(app, ["ingest", str(src), "--data", str(tmp_path / "b"), "-q", "--strict"], env=env,
                            terminal_width=200)
     assert strict.exit_code == 1
