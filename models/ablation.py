@@ -46,7 +46,7 @@ def ablation(train_records: Sequence[Mapping[str, Any]], train_labels: Sequence[
             pipeline.fit(list(train_records), list(train_labels))
             order = [list(pipeline.classes_).index(label) for label in LABELS]
             proba = apply_evidence_vote(pipeline.predict_proba(list(eval_records))[:, order], eval_records, ratio,
-                                        params.real_temperature)
+                                        params.real_temperature, params.real_neither_ratio)
             predicted = [LABELS[i] for i in proba.argmax(axis=1)]
             recalls = recall_score(eval_labels, predicted, labels=list(LABELS), average=None, zero_division=0)
             rows.append({

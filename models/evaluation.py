@@ -70,7 +70,7 @@ def cross_validate_model(
     classes = sorted(LABELS)  # cross_val_predict orders columns like classes_
     order = [classes.index(label) for label in LABELS]
     proba = apply_evidence_vote(raw[:, order], records, params.evidence_vote_ratio,
-                                params.real_temperature)  # as the shipped model predicts
+                                params.real_temperature, params.real_neither_ratio)  # as the shipped model predicts
     pred = [LABELS[i] for i in proba.argmax(axis=1)]
     errors = [
         {"id": d.id, "genre": d.genre, "true": d.label, "pred": p, "p_pred": round(float(row.max()), 3)}

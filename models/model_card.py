@@ -162,7 +162,8 @@ def write_model_card(
         f"p ** (1/{params.get('real_temperature', 1.0)}) renormalised (calibration on our own writing is too sure of itself "
         f"on real pages); then, when the stated, non-negated evidence rows favour one mode (more `own` rows, or more "
         f"`foreign`/`any`/`pooled` rows), that mode's odds are multiplied by {params.get('evidence_vote_ratio', 1.0)} "
-        "and the probabilities renormalised. Both were set on real pages the team may tune on (see 'How the design was "
+        f"and the probabilities renormalised; last, the odds of `neither` are multiplied by "
+        f"{params.get('real_neither_ratio', 1.0)}. All three were set on real pages the team may tune on (see 'How the design was "
         "reached'), not by CV: the text model, trained on writing that rarely states who pays whom in `neither` "
         "documents, leans to `neither` on real pages, and is overconfident there.",
         "- The five blocks are concatenated with weights (whole-text words 1; the others as chosen by CV), then "

@@ -69,3 +69,16 @@ def test_the_evidence_vote_multiplies_the_voted_modes_odds() -> None:
     np.testing.assert_allclose(out[1], proba[1], atol=1e-12)  # no evidence: unchanged
     np.testing.assert_allclose(out[2], np.array([0.5, 3.0, 0.2]) / 3.7, atol=1e-12)
     assert apply_evidence_vote(proba, records, 1.0) is proba
+
+
+def test_the_neither_ratio_scales_the_odds_of_neither_after_the_vote() -> None:
+    import numpy as np
+
+    from models.funding_mode import apply_evidence_vote
+
+    proba = np.array([[0.2, 0.2, 0.6], [0.3, 0.3, 0.4]])
+    records = [{"evidence": ROWS["matching"]}, {"evidence": []}]
+    out = apply_evidence_vote(proba, records, 10.0, neither_ratio=0.5)
+    np.testing.assert_allclose(out[0], np.array([2.0, 0.2, 0.3]) / 2.5, atol=1e-12)  # vote first, then neither
+    np.testing.assert_allclose(out[1], np.array([0.3, 0.3, 0.2]) / 0.8, atol=1e-12)
+    assert out.argmax(axis=1).tolist() == [0, 0]  # the second row's neither no longer wins (ties: first label)
