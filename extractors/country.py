@@ -47,13 +47,14 @@ def pycountry_records(excluded: set[str]) -> list[dict]:
 
 @Language.factory(
     "fundscope_country",
-    default_config={"spans_key": "country", "patterns_path": None, "use_pycountry": True, "language": "en"},
+    default_config={"spans_key": "country", "patterns_path": None, "use_pycountry": True, "language": "en",
+                    "name_languages": []},
 )
 def make_country(nlp: Language, name: str, spans_key: str, patterns_path: str | None,
-                 use_pycountry: bool, language: str) -> "CountryFinder":
+                 use_pycountry: bool, language: str, name_languages: list[str]) -> "CountryFinder":
     """Build the country component (patterns load in `initialize`)."""
     return CountryFinder(nlp, name, spans_key=spans_key, patterns_path=patterns_path,
-                         use_pycountry=use_pycountry, language=language)
+                         use_pycountry=use_pycountry, language=language, name_languages=name_languages)
 
 
 class CountryFinder(RuleComponent):
@@ -85,15 +86,21 @@ class CountryFinder(RuleComponent):
     then dropped next to a `kind` "person_marker" ("・", "氏"), and a name followed by
     a `kind` "language_suffix" ("語": "日本語" is the language) is no mention.
 
+    `name_languages` (English records only) adds pycountry's country names in those gettext
+    catalogues: the English pipeline reads a language that has no rules of its own (Italian,
+    Portuguese, ...) with its local country names too ("Alemanha", "Stati Uniti").
+
         nlp.add_pipe("fundscope_country", name="country")
     """
 
     default_file = "countries_aliases.jsonl"
 
     def __init__(self, nlp: Language, name: str, *, spans_key: str, patterns_path: str | None,
-                 use_pycountry: bool = True, language: str = "en") -> None:
+                 use_pycountry: bool = True, language: str = "en",
+                 name_languages: list[str] | tuple[str, ...] = ()) -> None:
         self.use_pycountry = use_pycountry
         self.language = language
+        self.name_languages = list(name_languages)
         self._unspaced = language in UNSPACED
         super().__init__(nlp, name, spans_key=spans_key, patterns_path=patterns_path)
 
@@ -123,7 +130,11 @@ class CountryFinder(RuleComponent):
         excluded = {r["id"] for r in records if r.get("kind") == "exclude"}
         written = {r["pattern"] for r in records if "pattern" in r}
         extra = [r for r in pycountry_records(excluded) if r["pattern"] not in written]
-        unique = {r["pattern"]: r for r in extra}
+        for catalogue in self.name_languages:
+            extra += [r for r in pycountry_translations(catalogue, excluded) if r["pattern"] not in written]
+        unique: dict[str, dict] = {}
+        for r in extra:
+            unique.setdefault(r["pattern"], r)  # English names first: a local name never re-points one
         return records + list(unique.values())
 
     def _compile(self) -> None:

@@ -21,6 +21,9 @@ from extractors.base import DATA_DIR, read_records
 
 # languages with a pipeline of their own; any other code gets the English pipeline
 PIPELINE_LANGUAGES = ("en", "ja", "de", "fr", "nl", "es", "ko")
+# languages told apart by corpus/language.py that have no rules of their own but are written with spaces:
+# read by the English pipeline with pycountry's country names in that language added (code -> catalogue)
+NAMES_ONLY_LANGUAGES = {"it": "it", "pt": "pt", "sv": "sv", "da": "da", "nb": "nb_NO", "fi": "fi", "pl": "pl"}
 # scripts written without spaces between words: names and phrases match on characters, not tokens
 UNSPACED = frozenset({"ja", "ko", "zh"})
 
@@ -163,10 +166,10 @@ def build_nlp_for(language: str) -> Language:
 
 
 def get_nlp_for(language: str) -> Language:
-    """The process-wide pipeline for `language` (ISO 639-1), built once; English for a language without one."""
+    """The process-wide pipeline for `language` (ISO 639-1), built once; English (with local country names where pycountry has them) for a language without one."""
     from extractors.pipeline import get_nlp
 
-    code = language if language in PIPELINE_LANGUAGES else "en"
+    code = language if language in PIPELINE_LANGUAGES or language in NAMES_ONLY_LANGUAGES else "en"
     if code == "en":
         return get_nlp()
     ready = _shared.get(code)
@@ -174,5 +177,12 @@ def get_nlp_for(language: str) -> Language:
         return ready
     with _lock:
         if code not in _shared:
-            _shared[code] = build_nlp_for(code)
+            _shared[code] = build_nlp_for(code) if code in PIPELINE_LANGUAGES else build_names_only(code)
         return _shared[code]
+
+
+def build_names_only(language: str) -> Language:
+    """The English pipeline with pycountry's country names in `language` added (see NAMES_ONLY_LANGUAGES)."""
+    from extractors.pipeline import build_nlp
+
+    return build_nlp(country={"name_languages": [NAMES_ONLY_LANGUAGES[language]]})

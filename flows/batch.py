@@ -138,14 +138,19 @@ def extract_rows_by_language(texts: list[str], languages: list[str], nlp_for: Ca
 
 
 def pipeline_chooser(nlp: Any, nlp_for: Callable[[str], Any] | None = None) -> Callable[[str], Any]:
-    """A language -> pipeline function: `nlp` for English and languages without a pipeline, `nlp_for` for the rest."""
-    from extractors.languages import PIPELINE_LANGUAGES
+    """A language -> pipeline function: `nlp` for English and languages without a pipeline, `nlp_for` for the rest.
+
+    The rest are the languages with rules of their own and those read by the English rules with their
+    own country names (`extractors.languages.NAMES_ONLY_LANGUAGES`).
+    """
+    from extractors.languages import NAMES_ONLY_LANGUAGES, PIPELINE_LANGUAGES
 
     if nlp_for is None:
         from flows.workers import get_nlp_for as nlp_for
 
     def choose(language: str) -> Any:
-        return nlp if language == "en" or language not in PIPELINE_LANGUAGES else nlp_for(language)
+        own = language in PIPELINE_LANGUAGES or language in NAMES_ONLY_LANGUAGES
+        return nlp if language == "en" or not own else nlp_for(language)
 
     return choose
 

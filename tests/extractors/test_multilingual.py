@@ -78,3 +78,26 @@ def test_all_language_rule_files_are_valid_json_lines() -> None:
             for record in srsly.read_jsonl(path):
                 if "regex" in record:
                     re.compile(record["regex"].replace("<<", "").replace(">>", ""))
+
+
+NAMES_ONLY = [
+    ("pt", "Equipas da Alemanha, do Brasil e dos Estados Unidos recebem apoio; a Suécia também.",
+     ["DEU", "BRA", "USA", "SWE"]),
+    ("it", "Ricercatori in Italia, Germania e Stati Uniti. Il Giappone partecipa.", ["ITA", "DEU", "USA", "JPN"]),
+    ("sv", "Forskare i Tyskland, Norge och Frankrike samt Japan.", ["DEU", "NOR", "FRA", "JPN"]),
+    ("nb", "Forskere i Tyskland, Sverige og Japan.", ["DEU", "SWE", "JPN"]),
+]
+
+
+@pytest.mark.parametrize("lang,text,codes", NAMES_ONLY, ids=[c[0] for c in NAMES_ONLY])
+def test_a_language_without_rules_finds_its_local_country_names(lang: str, text: str, codes: list[str]) -> None:
+    doc, plain = get_nlp_for(lang)(text), get_nlp()(text)
+    assert [s._.value for s in doc.spans["country"]] == codes
+    assert [s._.value for s in plain.spans["country"]] != codes  # the plain English pipeline misses local names
+
+
+def test_a_language_without_rules_keeps_the_english_rules_and_english_names() -> None:
+    doc = get_nlp_for("pt")("O JST financia equipas do Japão e da France no TRL 4.")
+    assert [s._.value for s in doc.spans["country"]] == ["JPN", "FRA"]
+    assert [(s._.trl_min, s._.trl_max) for s in doc.spans["trl"]] == [(4, 4)]
+    assert get_nlp_for("pt").pipe_names == get_nlp().pipe_names

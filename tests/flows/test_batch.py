@@ -155,3 +155,13 @@ def test_flows_agree_with_the_label_and_say_which_rows_it_implied(tmp_path: Path
     assert rows == {("JPN", "JPN", "matching_fund", "label"), ("FRA", "FRA", "matching_fund", "label")}
     jst = next(f for f in batch.flows if f["funder_country"] == "JPN")
     assert text["p.txt"][jst["evidence_start"]:jst["evidence_end"]] in ("Japan Science and Technology Agency", "JST")
+
+
+def test_the_pipeline_chooser_sends_languages_with_rules_or_local_country_names_to_their_own() -> None:
+    from flows.batch import pipeline_chooser
+
+    english = object()
+    choose = pipeline_chooser(english, lambda language: ("own", language))
+    assert [choose(lang) for lang in ("de", "ja", "pt", "nb")] == [("own", "de"), ("own", "ja"), ("own", "pt"),
+                                                                   ("own", "nb")]
+    assert choose("en") is english and choose("tr") is english  # Turkish: no rules, no local names
