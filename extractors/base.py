@@ -18,6 +18,20 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 Candidate = tuple[int, int, Any]  # start, end (tokens or characters), payload (None = blocker)
 
 
+TEXT_KEY = "fundscope_text"  # Doc.user_data key of the doc's text, once built
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, built once per doc: spaCy joins every token anew on each access, and six components read it.
+
+    A doc's text never changes after tokenisation (retokenising keeps it), so the cached copy stays right.
+    """
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
 def read_records(path: str | Path) -> list[dict]:
     """Read rule records from a JSONL file, skipping blank lines."""
     return [dict(r) for r in srsly.read_jsonl(ensure_path(path))]

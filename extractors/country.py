@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from extractors.base import DATA_DIR, RuleComponent, longest_first, read_records
+from extractors.base import DATA_DIR, RuleComponent, doc_text, longest_first, read_records
 from extractors.languages import UNSPACED, language_file, pycountry_translations, trie_regex_source
 
 # English records a text in another language still uses: which ISO entries are left out, menu separators
@@ -188,7 +188,7 @@ class CountryFinder(RuleComponent):
 
     def _char_candidates(self, doc: Doc) -> list[tuple[int, int, dict | None]]:
         """Names and blockers found on the characters of an unspaced text, as token candidates."""
-        text = doc.text
+        text = doc_text(doc)
         found = []
         for match in self._char_regex.finditer(text):
             record = self._char_names["".join(match.group().split())]
@@ -230,7 +230,7 @@ class CountryFinder(RuleComponent):
 
     def _drop_menus(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """Drop runs of 3+ countries joined only by menu separators ("Japan | Korea | China"): boilerplate."""
-        text = doc.text  # built anew on every access, so read it once
+        text = doc_text(doc)
         runs: list[list[Span]] = []
         for span in spans:
             if runs and self._is_separator(text[runs[-1][-1].end_char:span.start_char]):

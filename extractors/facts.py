@@ -2,8 +2,8 @@
 
 Dates become ISO dates, money an amount plus its ISO 4217 code (and what it is given per), and
 durations months. Rules (currency tokens, multipliers, cue and reject words per language) live in
-extractors/data/facts_patterns.jsonl; month names come from babel's CLDR data, named-month dates
-are read by dateparser and numbers by price-parser.
+extractors/data/facts_patterns.jsonl; month names and their numbers come from babel's CLDR data,
+and numbers are read by price-parser.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-import dateparser
 from babel.dates import get_month_names
 from babel.numbers import list_currencies
 from price_parser import Price
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.base import RuleComponent, longest_first
+from extractors.base import RuleComponent, doc_text, longest_first
+from extractors.languages import trie_regex_source
 
 FACTS = ("deadline", "opening", "budget", "duration", "published")
 MONTH_LANGS = ("en", "de", "fr", "nl", "es")
@@ -127,7 +127,8 @@ class FactFinder(RuleComponent):
         # upper-case words that are ISO 4217 codes but far more often something else next to a number
         not_currency = {code for r in by("not_currency") for code in r["codes"]}
         codes = [c for c in list_currencies() if c not in not_currency]
-        cur = _alternation([re.escape(s) for s in self._symbols] + [rf"\b{c}\b" for c in codes]
+        # the ~300 codes as one character trie: an alternation of each tried in turn made this the slowest regex
+        cur = _alternation([re.escape(s) for s in self._symbols] + [rf"\b(?:{trie_regex_source(codes)})\b"]
                            + [rf"\b(?:{r['regex']})\b" for r in by("currency_word")])
         mult = _alternation([r["regex"] for r in by("multiplier")])
         amount = rf"(?:{NUM})(?:\s?(?i:{mult})(?![A-Za-z]))?"
@@ -138,13 +139,15 @@ class FactFinder(RuleComponent):
         words = _alternation(re.escape(w) for w in self._number_words)
         unit = _alternation(r["regex"] for r in by("duration_unit"))
         value = rf"(?:\d{{1,3}}(?:[.,]5)?|{words})"
+        self._duration_hint = re.compile(rf"\d|{words}", re.I)  # a duration needs a number: a fast first look
         self._duration = re.compile(rf"(?<![\d.,])(?P<a>{value})(?:(?:{RANGE}|\s+or\s+)(?P<b>{value}))?[\s-]?(?P<u>{unit})(?![A-Za-zäöüéè])", re.I)
-        months = {}
+        months: dict[str, int] = {"sept": 9}
         for lang in MONTH_LANGS:
             for width in ("wide", "abbreviated"):
-                for name in get_month_names(width, locale=lang).values():
-                    months[name.rstrip(".").lower()] = lang
-        month = _alternation(re.escape(m) for m in months) + r"|sept"
+                for number, name in get_month_names(width, locale=lang).items():
+                    months[name.rstrip(".").lower()] = number  # no name means two months in these languages
+        self._months = months
+        month = _alternation(re.escape(m) for m in months)
         era = _alternation(re.escape(e) for e in self._eras)
         self._date_rules = [
             ("named", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+|of\s+)?(?P<m>{month})\.?,?\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)\b", re.I)),
@@ -167,7 +170,7 @@ class FactFinder(RuleComponent):
         """Every fact of `doc`, in reading order."""
         if self._money is None:
             return []
-        text = doc.text
+        text = doc_text(doc)
         lang = self._lang(doc)
         sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else [(0, len(text))]
         us_order = self._month_first(text)
@@ -199,9 +202,8 @@ class FactFinder(RuleComponent):
                 g = {**g, "y": str(2000 + int(g["y"]))}
                 kind = "named"
             if kind == "named":
-                found = dateparser.parse(f"{g['d']} {g['m']} {g['y']}", languages=list(MONTH_LANGS),
-                                         settings={"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]})
-                return found.date() if found else None
+                month = self._months.get(g["m"].rstrip(".").lower())
+                return dt.date(int(g["y"]), month, int(g["d"])) if month else None
             if kind == "iso":
                 return dt.date(int(g["y"]), int(g["m"]), int(g["d"]))
             if kind == "numeric":
@@ -233,6 +235,8 @@ class FactFinder(RuleComponent):
         return best[1] if best else None
 
     def _dates(self, text: str, lo: int, hi: int, sentence: str, lang: str, us_order: bool) -> list[Fact]:
+        if not _DIGIT.search(text, lo, hi):  # every date rule has a digit
+            return []
         found = []
         for kind, regex in self._date_rules:
             for m in regex.finditer(text, lo, hi):
@@ -441,7 +445,9 @@ class FactFinder(RuleComponent):
         return False
 
     def _durations(self, text: str, lo: int, hi: int, sentence: str, lang: str) -> list[Fact]:
-        facts = []
+        facts: list[Fact] = []
+        if not self._duration_hint.search(text, lo, hi):
+            return facts
         cue = self._duration_cues.get(lang) or self._duration_cues.get("en")
         for m in self._duration.finditer(text, lo, hi):
             if re.match(r"\s?\d{1,2}\s?[月월]", text[m.end():m.end() + 4]):

@@ -64,12 +64,12 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.base import RuleComponent, read_records
+from extractors.base import RuleComponent, doc_text, read_records
 
 KINDS = ("own", "foreign", "any", "pooled", "domestic")
 MODALITIES = ("stated", "hypothetical", "proposal")
@@ -128,18 +128,40 @@ def _regex(terms: Iterable[str], case_sensitive: bool = False, char_match: bool 
     if not terms:
         return None
     if char_match:
-        return re.compile("|".join(re.escape(t) for t in terms))
+        return re.compile(_trie(terms, lambda t: ""))
     # word boundaries only where a term starts or ends with a word character (";" follows "team" directly);
     # the start boundary is shared by every term that starts with one, outside their alternation: the regex
     # engine can then skip ahead by first characters (40x faster on page-length text, same matches, since a
     # term starting with a word character and one starting with another never start at the same place)
     def tail(t: str) -> str:
-        return re.escape(t) + (r"(?![\w-])" if re.search(r"\w$", t) else "")
+        return r"(?![\w-])" if re.search(r"\w$", t) else ""
 
     wordy = [t for t in terms if re.match(r"\w", t)]
     other = [t for t in terms if not re.match(r"\w", t)]
-    groups = ([rf"(?<![\w-])(?:{'|'.join(tail(t) for t in wordy)})"] if wordy else []) + [tail(t) for t in other]
+    groups = ([rf"(?<![\w-])(?:{_trie(wordy, tail)})"] if wordy else []) + ([_trie(other, tail)] if other else [])
     return re.compile("|".join(groups))
+
+
+def _trie(terms: list[str], tail: Callable[[str], str]) -> str:
+    """The terms as one character trie, each followed by `tail(term)`: the longest term whose tail holds wins.
+
+    Equal to the alternation of the terms longest first, and several times faster to scan: an
+    alternation tries every term in turn at each place.
+    """
+    trie: dict = {}
+    for term in terms:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = term
+
+    def emit(node: dict) -> str:
+        alternatives = [re.escape(ch) + emit(node[ch]) for ch in sorted(node) if ch]
+        if "" in node:
+            alternatives.append(tail(node[""]))  # ending here comes last, so longer terms win
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    return "|".join(re.escape(ch) + emit(trie[ch]) for ch in sorted(trie))
 
 
 def _spans(pattern: re.Pattern | None, text: str, offset: int = 0) -> list[tuple[int, int]]:
@@ -223,7 +245,7 @@ class FundingEvidenceFinder(RuleComponent):
         """Evidence rows of `doc` in reading order."""
         if self._trigger is None:
             return []
-        text = doc.text
+        text = doc_text(doc)
         low = text.lower()
         hits = [m.start() for m in self._trigger.finditer(low)]
         if not hits:
@@ -448,7 +470,7 @@ class FundingEvidenceFinder(RuleComponent):
     def _is_example(self, doc: Doc, span: Span) -> bool:
         """True when an example or exclusion marker ("such as", "e.g.", "outside") stands just before the country, or a suffix one ("など") after it."""
         suffix = self._re.get("example_suffix")
-        if suffix is not None and suffix.match(doc.text[span.end_char:span.end_char + CHAR_WINDOW].lower().lstrip()):
+        if suffix is not None and suffix.match(doc_text(doc)[span.end_char:span.end_char + CHAR_WINDOW].lower().lstrip()):
             return True
         words = [t.lower_ for t in doc[max(0, span.start - 3):span.start]]
         while words and words[-1] in ("the", ","):
@@ -487,7 +509,7 @@ class FundingEvidenceFinder(RuleComponent):
 
     def _window_noun(self, doc: Doc, span: Span) -> tuple[str, int, int] | None:
         """The first party or funder noun in the characters after a country span ("日本の研究者は" -> 研究者), cut at a stop."""
-        window = doc.text[span.end_char:span.end_char + CHAR_WINDOW].lower()
+        window = doc_text(doc)[span.end_char:span.end_char + CHAR_WINDOW].lower()
         stop = self._re.get("window_stop")
         cut = stop.search(window) if stop is not None else None
         window = window[:cut.start()] if cut else window
@@ -507,7 +529,7 @@ class FundingEvidenceFinder(RuleComponent):
         if nouns is not None and any(m.end() == len(span.text) for m in nouns.finditer(span.text.lower())):
             return "party"
         subject = self._re.get("subject_marker")
-        if subject is not None and subject.match(doc.text[span.end_char:span.end_char + CHAR_WINDOW].lower()):
+        if subject is not None and subject.match(doc_text(doc)[span.end_char:span.end_char + CHAR_WINDOW].lower()):
             return "government"
         if pivot is None or self._verb_final:
             return None

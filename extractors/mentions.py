@@ -7,6 +7,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from extractors.base import doc_text
+
 LABELS = ("scheme", "country", "agency", "trl")
 
 
@@ -37,7 +39,7 @@ def sentence_of(span: Span, text: str, has_sentences: bool = True) -> str:
 
 def doc_mentions(doc: Doc, labels: tuple[str, ...] = LABELS) -> list[Mention]:
     """All mentions of `doc` in reading order; `doc.text[m.start:m.end] == m.text` always holds."""
-    text = doc.text  # built anew on every access, so read it once
+    text = doc_text(doc)
     has_sentences = doc.has_annotation("SENT_START")  # a scan of the whole doc
     mentions = []
     for label in labels:

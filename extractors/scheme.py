@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from extractors.base import RuleComponent, longest_first, read_records
+from extractors.base import RuleComponent, doc_text, longest_first, read_records
 from extractors.languages import UNSPACED, char_regex_source, language_records
 
 
@@ -112,7 +112,7 @@ class SchemeFinder(RuleComponent):
     def _char_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """Phrases found on the characters of an unspaced text (any case), widened to whole tokens."""
         matches = []
-        for match in self._char_regex.finditer(doc.text):
+        for match in self._char_regex.finditer(doc_text(doc)):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is not None:
                 matches.append((self._char_labels[match.lastindex - 1], span.start, span.end))

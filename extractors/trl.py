@@ -9,7 +9,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.base import RuleComponent, longest_first, read_records
+from extractors.base import RuleComponent, doc_text, longest_first, read_records
 from extractors.languages import language_records
 from extractors.trl_party import PartyReader
 
@@ -143,7 +143,7 @@ class TrlFinder(RuleComponent):
         """TRL spans in reading order; the longest reading wins where readings overlap."""
         # overlaps are settled on the characters each regex matched: "TRL 4" and "TRL 4–6" cover the
         # same tokens, and "move from TRL 3 to TRL 6" outranks the range "TRL 3 to TRL 6" inside it
-        candidates = self.readings(doc.text)
+        candidates = self.readings(doc_text(doc))
         if candidates and self._party is None:
             self._party = PartyReader(self.party_path)
         countries = list(doc.spans["country"]) if "country" in doc.spans else []

@@ -102,3 +102,28 @@ def test_a_bare_dollar_is_the_dollar_of_the_country_in_context(text, currency):
 
     budgets = [f for f in get_nlp()(text)._.facts if f.fact == "budget"]
     assert budgets and budgets[-1].currency == currency and budgets[-1].amount in (250000.0, 300000.0)
+
+
+# Named months in each language the date rules read, with the ISO date a reader gives them.
+NAMED_MONTHS = [
+    ("de", "Die Einreichungsfrist ist der 3. März 2025.", "2025-03-03"),
+    ("de", "Stichtag: 14. Okt. 2026", "2026-10-14"),
+    ("fr", "La date limite est fixée au 1er février 2027.", "2027-02-01"),
+    ("fr", "Clôture de l'appel : 30 août 2025", "2025-08-30"),
+    ("nl", "De deadline is 9 mrt 2026.", "2026-03-09"),
+    ("es", "La fecha límite es el 15 de diciembre de 2025.", "2025-12-15"),
+    ("en", "Applications close on Sept. 9, 2024.", "2024-09-09"),
+    ("en", "The deadline is 12 Jan 2028.", "2028-01-12"),
+]
+
+
+@pytest.mark.parametrize("lang,text,date", NAMED_MONTHS, ids=[f"{c[0]}-{c[2]}" for c in NAMED_MONTHS])
+def test_a_named_month_gives_its_date_in_each_language(lang: str, text: str, date: str) -> None:
+    from extractors.languages import get_nlp_for
+
+    # each language's own pipeline: its tokenizer keeps "3." of "3. März" inside the sentence
+    assert [f.date for f in get_nlp_for(lang)(text)._.facts if f.fact == "deadline"] == [date]
+
+
+def test_a_day_the_month_does_not_have_is_no_date(facts_nlp) -> None:
+    assert [f for f in facts_nlp("The deadline is 30 February 2025.")._.facts if f.date] == []

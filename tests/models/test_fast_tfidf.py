@@ -45,6 +45,24 @@ def test_transform_equals_scikit_learn(config: dict) -> None:
         assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
 
 
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: f"{c.get('analyzer', 'word')}-{c['ngram_range']}")
+def test_fitting_equals_scikit_learn(config: dict) -> None:
+    texts = _texts()
+    ours, theirs = FastTfidfVectorizer(sublinear_tf=True, min_df=2, **config), TfidfVectorizer(sublinear_tf=True, min_df=2, **config)
+    a, b = ours.fit_transform(texts), theirs.fit_transform(texts)
+    assert ours.vocabulary_ == theirs.vocabulary_ and len(ours.vocabulary_) > 100
+    assert np.array_equal(ours.idf_, theirs.idf_)  # document frequencies are integer counts: equal exactly
+    assert type(a) is type(b) and a.dtype == b.dtype and a.indices.dtype == b.indices.dtype
+    assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
+    assert np.abs((a - b).toarray()).max() < 1e-12  # same counts through the same tf-idf code
+
+
+def test_fitting_on_no_words_fails_as_scikit_learn_does() -> None:
+    for vectorizer in (FastTfidfVectorizer(), FastTfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5))):
+        with pytest.raises(ValueError, match="empty vocabulary"):
+            vectorizer.fit([" ", "!"] if vectorizer.analyzer == "word" else ["", ""])
+
+
 def test_an_unsupported_configuration_falls_back_to_scikit_learn() -> None:
     texts = _texts()[:60]
     ours = FastTfidfVectorizer(analyzer="char", ngram_range=(2, 3), binary=True).fit(texts)
