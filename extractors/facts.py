@@ -31,6 +31,9 @@ RANGE = r"\s*(?:-|–|—|‐|~|～|〜|to|bis|à|a)\s*"
 # how far around a value its cue, reject and `per` words are looked for (characters)
 CUE_BEFORE, CUE_AFTER, PER_AFTER, REJECT_AROUND = 90, 25, 45, 45
 HEAD_CHARS = 400  # a period alone on a line this near the top is the call's open period
+# a date written without its year ("Application Deadline: June 9") is read in this leap year, then
+# given the year of the nearest dated fact of the document; without one it is dropped
+YEARLESS = 4
 
 
 @dataclass
@@ -62,6 +65,23 @@ def make_facts(nlp: Language, name: str, patterns_path: str | None, language: st
 
 
 _DIGIT = re.compile(r"\d")
+
+
+def _give_years(facts: list[Fact]) -> list[Fact]:
+    """Give each date written without a year the year of the nearest dated fact; drop it when there is none."""
+    dated = [f for f in facts if f.date and not f.date.startswith(f"{YEARLESS:04d}-")]
+    kept = []
+    for fact in facts:
+        if fact.date and fact.date.startswith(f"{YEARLESS:04d}-"):
+            if not dated:
+                continue
+            nearest = min(dated, key=lambda f: abs(f.start - fact.start))
+            try:
+                fact.date = dt.date.fromisoformat(fact.date).replace(year=int(nearest.date[:4])).isoformat()
+            except ValueError:  # 29 February in a year without it
+                continue
+        kept.append(fact)
+    return kept
 
 
 def _alternation(items: Iterable[str]) -> str:
@@ -156,6 +176,9 @@ class FactFinder(RuleComponent):
                                  rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{month})\.?,?\s+(?P<y>(?:19|20)\d\d)\b)", re.I)),
             ("short_year", re.compile(rf"\b(?P<d>\d{{1,2}})-(?P<m>{month})-(?P<y>\d\d)\b", re.I)),
             ("named", re.compile(rf"\b(?P<m>{month})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
+            # no year at all: "June 9", "9 June" (a cue is required, and the year comes from the document)
+            ("yearless", re.compile(rf"\b(?P<m>{month})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?![\d:/.,]|\s*(?:19|20)\d\d)", re.I)),
+            ("yearless", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+|of\s+)?(?P<m>{month})\b(?!\.?,?\s*(?:de\s+)?(?:19|20)\d\d)", re.I)),
             ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})\b")),
             ("numeric", re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>(?:19|20)\d\d)\b")),
             ("cjk", re.compile(rf"(?P<y>(?:19|20)\d\d|(?:{era})(?:\d{{1,2}}|元))\s?[年년]\s?(?P<m>\d{{1,2}})\s?[月월]\s?(?P<d>\d{{1,2}})\s?[日일]")),
@@ -181,7 +204,7 @@ class FactFinder(RuleComponent):
             facts += self._dates(text, lo, hi, sentence, lang, us_order)
             facts += self._budgets(text, lo, hi, sentence, lang, dollars)
             facts += self._durations(text, lo, hi, sentence, lang)
-        return sorted(facts, key=lambda f: (f.start, FACTS.index(f.fact)))
+        return sorted(_give_years(facts), key=lambda f: (f.start, FACTS.index(f.fact)))
 
     @staticmethod
     def _month_first(text: str) -> bool:
@@ -200,6 +223,9 @@ class FactFinder(RuleComponent):
         try:
             if kind == "short_year":
                 g = {**g, "y": str(2000 + int(g["y"]))}
+                kind = "named"
+            if kind == "yearless":
+                g = {**g, "y": str(YEARLESS)}
                 kind = "named"
             if kind == "named":
                 month = self._months.get(g["m"].rstrip(".").lower())
@@ -275,7 +301,7 @@ class FactFinder(RuleComponent):
                     facts.append(Fact("opening", text[previous[0]:previous[1]], previous[0], previous[1], sentence,
                                       date=previous[2].isoformat()))
                     fact = "deadline"
-            if fact is None:
+            if fact is None or (day.year == YEARLESS and fact not in ("deadline", "opening")):
                 continue
             facts.append(Fact(fact, text[start:end], start, end, sentence, date=day.isoformat()))
         return facts
