@@ -61,10 +61,11 @@ def test_a_page_naming_no_funder_gets_no_flow() -> None:
     assert complete_flows([], [], "direct_fund") == []
 
 
-def test_matching_page_names_its_funders_by_agency_and_only_without_one_by_its_most_named_country() -> None:
-    with_agency = [country("CAN", 0), agency("JST", "JPN", 20), country("SWE", 60)]
-    assert pairs(complete_flows([], with_agency, "matching_fund")) == [("JPN", "JPN", "label")]
-    without = [country("CAN", 0), country("SWE", 30), country("SWE", 60)]
+def test_matching_page_gives_its_named_agencies_and_its_two_most_named_countries_their_own_side() -> None:
+    with_agency = [country("CAN", 0), agency("JST", "JPN", 20), country("SWE", 60), country("SWE", 80), country("KOR", 90)]
+    assert pairs(complete_flows([], with_agency, "matching_fund")) == [
+        ("JPN", "JPN", "label"), ("SWE", "SWE", "label"), ("CAN", "CAN", "label")]  # KOR: third most named
+    without = [country("CAN", 0), country("SWE", 30), country("SWE", 60), country("KOR", 70)]
     flows = complete_flows([], without, "matching_fund")
-    assert pairs(flows) == [("SWE", "SWE", "label")]
+    assert pairs(flows) == [("SWE", "SWE", "label"), ("CAN", "CAN", "label")]  # ties: named first wins
     assert (flows[0].funder, flows[0].evidence_start) == ("SWE", 30)
