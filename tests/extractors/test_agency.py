@@ -25,6 +25,10 @@ CASES = [
     ("THE MOST IMPORTANT DATES. Taiwan's [MOST]{MOST} pays its teams.", "MOST the word in capitals, MOST the ministry"),
     ("FUNDED BY [NSF]{NSF} AND THE ARC SEED FUND", "other acronyms still count in capitals; ARC the word does not"),
     ("The [ARC]{ARC} (Australia) and [MOST]{MOST} agree.", "ARC and MOST in running text"),
+    # the wider list: funders of every continent, former names, acronyms shared by several bodies
+    ("[NHMRC]{NHMRC}, [CIHR]{CIHR} and [Vetenskapsrådet]{Swedish Research Council} co-fund it.", "Australian, Canadian and Swedish funders"),
+    ("[Tekes]{BF} became [Business Finland]{BF}.", "a former name gives today's agency"),
+    ("The [National Research Foundation of South Africa]{NRF-ZA} and the ESA meet.", "an acronym several bodies share counts only as a full name"),
 ]
 
 COUNTRY_OF = [
